@@ -1,0 +1,208 @@
+/*
+ * calls.h - the call table: every libc entry point the shim wraps.
+ *
+ * This is the single source of truth (DESIGN.md, decision 5). The shim
+ * expands it into the wrappers and the symbol resolver, the collector into
+ * function names, the tests into per-wrapper checks.
+ *
+ * SW_CALL(name, ret, row, err, cap, va, params, args, gate, also, also_n)
+ *   name    the exported symbol
+ *   ret     return type
+ *   row     the report row (rows.h) it is counted under: the syscall glibc
+ *           2.36 on x86-64 really issues for it
+ *   err     how failure shows: NEG (-1, errno set), POS (an error number
+ *           returned, 0 on success), NUL (NULL), MAPF (MAP_FAILED), NONE
+ *   cap     what the event records, evaluated before the real call:
+ *           CAP_NONE, CAP_FD(fd), CAP_PATH(path), CAP_AT(dirfd, path),
+ *           CAP_ADDR(addr, len)
+ *   va      how trailing variadic arguments are fetched: VA_NONE,
+ *           VA_MODE(flagsarg) (open's mode), VA_ARG(lastarg) (fcntl/ioctl)
+ *   params  the parameter list, arguments named a0..a5 (and va)
+ *   args    the arguments passed to the real function
+ *   gate    expression deciding whether this call is counted at all
+ *           (readdir counts only the calls that refill with getdents64)
+ *   also    a second row this call issues on success (opendir also issues
+ *           newfstatat), or none; also_n how many such calls
+ *
+ * Symbols that exist only as compatibility versions in glibc 2.36 (the
+ * __xstat family) are resolved with dlvsym; see preload/resolve.c.
+ */
+#ifndef SYSWATCH_CALLS_H
+#define SYSWATCH_CALLS_H
+
+/* clang-format off */
+#define SW_CALLS_FS(X) \
+ X(open,        int, openat, NEG, CAP_PATH(a0), VA_MODE(a1), (const char *a0, int a1, ...), (a0, a1, va), 1, none, 0) \
+ X(open64,      int, openat, NEG, CAP_PATH(a0), VA_MODE(a1), (const char *a0, int a1, ...), (a0, a1, va), 1, none, 0) \
+ X(openat,      int, openat, NEG, CAP_AT(a0, a1), VA_MODE(a2), (int a0, const char *a1, int a2, ...), (a0, a1, a2, va), 1, none, 0) \
+ X(openat64,    int, openat, NEG, CAP_AT(a0, a1), VA_MODE(a2), (int a0, const char *a1, int a2, ...), (a0, a1, a2, va), 1, none, 0) \
+ X(__open_2,    int, openat, NEG, CAP_PATH(a0), VA_NONE, (const char *a0, int a1), (a0, a1), 1, none, 0) \
+ X(__open64_2,  int, openat, NEG, CAP_PATH(a0), VA_NONE, (const char *a0, int a1), (a0, a1), 1, none, 0) \
+ X(__openat_2,  int, openat, NEG, CAP_AT(a0, a1), VA_NONE, (int a0, const char *a1, int a2), (a0, a1, a2), 1, none, 0) \
+ X(__openat64_2, int, openat, NEG, CAP_AT(a0, a1), VA_NONE, (int a0, const char *a1, int a2), (a0, a1, a2), 1, none, 0) \
+ X(creat,       int, creat, NEG, CAP_PATH(a0), VA_NONE, (const char *a0, mode_t a1), (a0, a1), 1, none, 0) \
+ X(creat64,     int, creat, NEG, CAP_PATH(a0), VA_NONE, (const char *a0, mode_t a1), (a0, a1), 1, none, 0) \
+ X(read,        ssize_t, read, NEG, CAP_FD(a0), VA_NONE, (int a0, void *a1, size_t a2), (a0, a1, a2), 1, none, 0) \
+ X(__read_chk,  ssize_t, read, NEG, CAP_FD(a0), VA_NONE, (int a0, void *a1, size_t a2, size_t a3), (a0, a1, a2, a3), 1, none, 0) \
+ X(pread,       ssize_t, pread64, NEG, CAP_FD(a0), VA_NONE, (int a0, void *a1, size_t a2, off_t a3), (a0, a1, a2, a3), 1, none, 0) \
+ X(pread64,     ssize_t, pread64, NEG, CAP_FD(a0), VA_NONE, (int a0, void *a1, size_t a2, off64_t a3), (a0, a1, a2, a3), 1, none, 0) \
+ X(readv,       ssize_t, readv, NEG, CAP_FD(a0), VA_NONE, (int a0, const struct iovec *a1, int a2), (a0, a1, a2), 1, none, 0) \
+ X(preadv,      ssize_t, preadv, NEG, CAP_FD(a0), VA_NONE, (int a0, const struct iovec *a1, int a2, off_t a3), (a0, a1, a2, a3), 1, none, 0) \
+ X(preadv64,    ssize_t, preadv, NEG, CAP_FD(a0), VA_NONE, (int a0, const struct iovec *a1, int a2, off64_t a3), (a0, a1, a2, a3), 1, none, 0) \
+ X(write,       ssize_t, write, NEG, CAP_FD(a0), VA_NONE, (int a0, const void *a1, size_t a2), (a0, a1, a2), 1, none, 0) \
+ X(pwrite,      ssize_t, pwrite64, NEG, CAP_FD(a0), VA_NONE, (int a0, const void *a1, size_t a2, off_t a3), (a0, a1, a2, a3), 1, none, 0) \
+ X(pwrite64,    ssize_t, pwrite64, NEG, CAP_FD(a0), VA_NONE, (int a0, const void *a1, size_t a2, off64_t a3), (a0, a1, a2, a3), 1, none, 0) \
+ X(writev,      ssize_t, writev, NEG, CAP_FD(a0), VA_NONE, (int a0, const struct iovec *a1, int a2), (a0, a1, a2), 1, none, 0) \
+ X(close,       int, close, NEG, CAP_FD(a0), VA_NONE, (int a0), (a0), 1, none, 0) \
+ X(lseek,       off_t, lseek, NEG, CAP_FD(a0), VA_NONE, (int a0, off_t a1, int a2), (a0, a1, a2), 1, none, 0) \
+ X(lseek64,     off64_t, lseek, NEG, CAP_FD(a0), VA_NONE, (int a0, off64_t a1, int a2), (a0, a1, a2), 1, none, 0) \
+ X(stat,        int, newfstatat, NEG, CAP_PATH(a0), VA_NONE, (const char *a0, struct stat *a1), (a0, a1), 1, none, 0) \
+ X(stat64,      int, newfstatat, NEG, CAP_PATH(a0), VA_NONE, (const char *a0, struct stat64 *a1), (a0, a1), 1, none, 0) \
+ X(lstat,       int, newfstatat, NEG, CAP_PATH(a0), VA_NONE, (const char *a0, struct stat *a1), (a0, a1), 1, none, 0) \
+ X(lstat64,     int, newfstatat, NEG, CAP_PATH(a0), VA_NONE, (const char *a0, struct stat64 *a1), (a0, a1), 1, none, 0) \
+ X(fstat,       int, newfstatat, NEG, CAP_FD(a0), VA_NONE, (int a0, struct stat *a1), (a0, a1), 1, none, 0) \
+ X(fstat64,     int, newfstatat, NEG, CAP_FD(a0), VA_NONE, (int a0, struct stat64 *a1), (a0, a1), 1, none, 0) \
+ X(fstatat,     int, newfstatat, NEG, CAP_AT(a0, a1), VA_NONE, (int a0, const char *a1, struct stat *a2, int a3), (a0, a1, a2, a3), 1, none, 0) \
+ X(fstatat64,   int, newfstatat, NEG, CAP_AT(a0, a1), VA_NONE, (int a0, const char *a1, struct stat64 *a2, int a3), (a0, a1, a2, a3), 1, none, 0) \
+ X(__xstat,     int, newfstatat, NEG, CAP_PATH(a1), VA_NONE, (int a0, const char *a1, struct stat *a2), (a0, a1, a2), 1, none, 0) \
+ X(__xstat64,   int, newfstatat, NEG, CAP_PATH(a1), VA_NONE, (int a0, const char *a1, struct stat64 *a2), (a0, a1, a2), 1, none, 0) \
+ X(__lxstat,    int, newfstatat, NEG, CAP_PATH(a1), VA_NONE, (int a0, const char *a1, struct stat *a2), (a0, a1, a2), 1, none, 0) \
+ X(__lxstat64,  int, newfstatat, NEG, CAP_PATH(a1), VA_NONE, (int a0, const char *a1, struct stat64 *a2), (a0, a1, a2), 1, none, 0) \
+ X(__fxstat,    int, newfstatat, NEG, CAP_FD(a1), VA_NONE, (int a0, int a1, struct stat *a2), (a0, a1, a2), 1, none, 0) \
+ X(__fxstat64,  int, newfstatat, NEG, CAP_FD(a1), VA_NONE, (int a0, int a1, struct stat64 *a2), (a0, a1, a2), 1, none, 0) \
+ X(__fxstatat,  int, newfstatat, NEG, CAP_AT(a1, a2), VA_NONE, (int a0, int a1, const char *a2, struct stat *a3, int a4), (a0, a1, a2, a3, a4), 1, none, 0) \
+ X(__fxstatat64, int, newfstatat, NEG, CAP_AT(a1, a2), VA_NONE, (int a0, int a1, const char *a2, struct stat64 *a3, int a4), (a0, a1, a2, a3, a4), 1, none, 0) \
+ X(statx,       int, statx, NEG, CAP_AT(a0, a1), VA_NONE, (int a0, const char *a1, int a2, unsigned int a3, struct statx *a4), (a0, a1, a2, a3, a4), 1, none, 0) \
+ X(access,      int, access, NEG, CAP_PATH(a0), VA_NONE, (const char *a0, int a1), (a0, a1), 1, none, 0) \
+ X(faccessat,   int, faccessat2, NEG, CAP_AT(a0, a1), VA_NONE, (int a0, const char *a1, int a2, int a3), (a0, a1, a2, a3), 1, none, 0) \
+ X(readlink,    ssize_t, readlink, NEG, CAP_PATH(a0), VA_NONE, (const char *a0, char *a1, size_t a2), (a0, a1, a2), 1, none, 0) \
+ X(readlinkat,  ssize_t, readlinkat, NEG, CAP_AT(a0, a1), VA_NONE, (int a0, const char *a1, char *a2, size_t a3), (a0, a1, a2, a3), 1, none, 0) \
+ X(getcwd,      char *, getcwd, NUL, CAP_NONE, VA_NONE, (char *a0, size_t a1), (a0, a1), 1, none, 0) \
+ X(opendir,     DIR *, openat, NUL, CAP_PATH(a0), VA_NONE, (const char *a0), (a0), 1, newfstatat, 1) \
+ X(fdopendir,   DIR *, newfstatat, NUL, CAP_FD(a0), VA_NONE, (int a0), (a0), 1, fcntl, 2) \
+ X(readdir,     struct dirent *, getdents64, NONE, CAP_DIR(a0), VA_NONE, (DIR *a0), (a0), sw__dir_will_refill(a0), none, 0) \
+ X(readdir64,   struct dirent64 *, getdents64, NONE, CAP_DIR(a0), VA_NONE, (DIR *a0), (a0), sw__dir_will_refill(a0), none, 0) \
+ X(closedir,    int, close, NEG, CAP_DIR(a0), VA_NONE, (DIR *a0), (a0), 1, none, 0) \
+ X(fopen,       FILE *, openat, NUL, CAP_PATH(a0), VA_NONE, (const char *a0, const char *a1), (a0, a1), 1, none, 0) \
+ X(fopen64,     FILE *, openat, NUL, CAP_PATH(a0), VA_NONE, (const char *a0, const char *a1), (a0, a1), 1, none, 0) \
+ X(fclose,      int, close, NEG, CAP_FILE(a0), VA_NONE, (FILE *a0), (a0), sw__file_has_fd(a0), none, 0) \
+ X(unlink,      int, unlink, NEG, CAP_PATH(a0), VA_NONE, (const char *a0), (a0), 1, none, 0) \
+ X(unlinkat,    int, unlinkat, NEG, CAP_AT(a0, a1), VA_NONE, (int a0, const char *a1, int a2), (a0, a1, a2), 1, none, 0) \
+ X(rename,      int, rename, NEG, CAP_PATH(a0), VA_NONE, (const char *a0, const char *a1), (a0, a1), 1, none, 0) \
+ X(renameat,    int, renameat, NEG, CAP_AT(a0, a1), VA_NONE, (int a0, const char *a1, int a2, const char *a3), (a0, a1, a2, a3), 1, none, 0) \
+ X(mkdir,       int, mkdir, NEG, CAP_PATH(a0), VA_NONE, (const char *a0, mode_t a1), (a0, a1), 1, none, 0) \
+ X(mkdirat,     int, mkdirat, NEG, CAP_AT(a0, a1), VA_NONE, (int a0, const char *a1, mode_t a2), (a0, a1, a2), 1, none, 0) \
+ X(rmdir,       int, rmdir, NEG, CAP_PATH(a0), VA_NONE, (const char *a0), (a0), 1, none, 0) \
+ X(fsync,       int, fsync, NEG, CAP_FD(a0), VA_NONE, (int a0), (a0), 1, none, 0) \
+ X(fdatasync,   int, fdatasync, NEG, CAP_FD(a0), VA_NONE, (int a0), (a0), 1, none, 0) \
+ X(ftruncate,   int, ftruncate, NEG, CAP_FD(a0), VA_NONE, (int a0, off_t a1), (a0, a1), 1, none, 0) \
+ X(ftruncate64, int, ftruncate, NEG, CAP_FD(a0), VA_NONE, (int a0, off64_t a1), (a0, a1), 1, none, 0) \
+ X(fcntl,       int, fcntl, NEG, CAP_FD(a0), VA_ARG(a1), (int a0, int a1, ...), (a0, a1, va), 1, none, 0) \
+ X(fcntl64,     int, fcntl, NEG, CAP_FD(a0), VA_ARG(a1), (int a0, int a1, ...), (a0, a1, va), 1, none, 0) \
+ X(ioctl,       int, ioctl, NEG, CAP_FD(a0), VA_ARG(a1), (int a0, unsigned long a1, ...), (a0, a1, va), 1, none, 0) \
+ X(dup,         int, dup, NEG, CAP_FD(a0), VA_NONE, (int a0), (a0), 1, none, 0) \
+ X(dup2,        int, dup2, NEG, CAP_FD(a0), VA_NONE, (int a0, int a1), (a0, a1), 1, none, 0) \
+ X(dup3,        int, dup3, NEG, CAP_FD(a0), VA_NONE, (int a0, int a1, int a2), (a0, a1, a2), 1, none, 0) \
+ X(pipe,        int, pipe2, NEG, CAP_NONE, VA_NONE, (int a0[2]), (a0), 1, none, 0) \
+ X(pipe2,       int, pipe2, NEG, CAP_NONE, VA_NONE, (int a0[2], int a1), (a0, a1), 1, none, 0)
+
+#define SW_CALLS_MEM(X) \
+ X(mmap,        void *, mmap, MAPF, CAP_FD(a4), VA_NONE, (void *a0, size_t a1, int a2, int a3, int a4, off_t a5), (a0, a1, a2, a3, a4, a5), 1, none, 0) \
+ X(mmap64,      void *, mmap, MAPF, CAP_FD(a4), VA_NONE, (void *a0, size_t a1, int a2, int a3, int a4, off64_t a5), (a0, a1, a2, a3, a4, a5), 1, none, 0) \
+ X(munmap,      int, munmap, NEG, CAP_ADDR(a0), VA_NONE, (void *a0, size_t a1), (a0, a1), 1, none, 0) \
+ X(mprotect,    int, mprotect, NEG, CAP_ADDR(a0), VA_NONE, (void *a0, size_t a1, int a2), (a0, a1, a2), 1, none, 0) \
+ X(madvise,     int, madvise, NEG, CAP_ADDR(a0), VA_NONE, (void *a0, size_t a1, int a2), (a0, a1, a2), 1, none, 0)
+
+#define SW_CALLS_TIME(X) \
+ X(nanosleep,   int, clock_nanosleep, NEG, CAP_NONE, VA_NONE, (const struct timespec *a0, struct timespec *a1), (a0, a1), 1, none, 0) \
+ X(clock_nanosleep, int, clock_nanosleep, POS, CAP_NONE, VA_NONE, (clockid_t a0, int a1, const struct timespec *a2, struct timespec *a3), (a0, a1, a2, a3), 1, none, 0) \
+ X(usleep,      int, clock_nanosleep, NEG, CAP_NONE, VA_NONE, (useconds_t a0), (a0), 1, none, 0) \
+ X(sleep,       unsigned int, clock_nanosleep, NONE, CAP_NONE, VA_NONE, (unsigned int a0), (a0), 1, none, 0)
+
+#define SW_CALLS(X) SW_CALLS_FS(X) SW_CALLS_MEM(X) SW_CALLS_TIME(X)
+
+/*
+ * The synchronisation calls (DESIGN.md, decision 7). They do not fit the
+ * plain wrapper: a blocking primitive is first tried without blocking and
+ * only a wait that really blocks is timed (under the futex row, which is
+ * what strace would show); a release is recorded only when it may wake
+ * someone; init/destroy only bump the primitive's generation.
+ *
+ * SW_LOCK(cname, sym, ver, kind, prim, err, params, args, aux)
+ *   cname   the C function in the shim (differs from sym for the second
+ *           symbol version of the condition variable calls)
+ *   sym     the exported symbol
+ *   ver     V_DEFAULT (unversioned), V_2_3_2 (exported as sym@@GLIBC_2.3.2)
+ *           or V_2_2_5 (exported as the compat sym@GLIBC_2.2.5); each
+ *           forwards to libc's definition of the same version
+ *   kind    ACQ: try aux first, block and time only if it would block
+ *           WAIT: always blocks (condition waits): always timed
+ *           REL: release; recorded (and counted as a futex wake) when aux
+ *                says someone may be waiting
+ *           INIT, DESTROY: event only, starts a new generation of a0
+ *           PASS: forwarded untouched (non-blocking tries)
+ *   prim    MUTEX, RWLOCK, COND, SEM, THREAD
+ *   err     PTH: returns an error number; NEG: returns -1 and sets errno
+ *   aux     ACQ: TRY(cname of the non-blocking form, (args));
+ *           REL: a predicate on a0; others: 0
+ */
+#define SW_CALLS_LOCK(X) \
+ X(pthread_mutex_lock, pthread_mutex_lock, V_DEFAULT, ACQ, MUTEX, PTH, (pthread_mutex_t *a0), (a0), TRY(pthread_mutex_trylock, (a0))) \
+ X(pthread_mutex_timedlock, pthread_mutex_timedlock, V_DEFAULT, ACQ, MUTEX, PTH, (pthread_mutex_t *a0, const struct timespec *a1), (a0, a1), TRY(pthread_mutex_trylock, (a0))) \
+ X(pthread_mutex_clocklock, pthread_mutex_clocklock, V_DEFAULT, ACQ, MUTEX, PTH, (pthread_mutex_t *a0, clockid_t a1, const struct timespec *a2), (a0, a1, a2), TRY(pthread_mutex_trylock, (a0))) \
+ X(pthread_mutex_trylock, pthread_mutex_trylock, V_DEFAULT, PASS, MUTEX, PTH, (pthread_mutex_t *a0), (a0), 0) \
+ X(pthread_mutex_unlock, pthread_mutex_unlock, V_DEFAULT, REL, MUTEX, PTH, (pthread_mutex_t *a0), (a0), sw__mutex_has_waiters(a0)) \
+ X(pthread_mutex_init, pthread_mutex_init, V_DEFAULT, INIT, MUTEX, PTH, (pthread_mutex_t *a0, const pthread_mutexattr_t *a1), (a0, a1), 0) \
+ X(pthread_mutex_destroy, pthread_mutex_destroy, V_DEFAULT, DESTROY, MUTEX, PTH, (pthread_mutex_t *a0), (a0), 0) \
+ X(pthread_rwlock_rdlock, pthread_rwlock_rdlock, V_DEFAULT, ACQ, RWLOCK, PTH, (pthread_rwlock_t *a0), (a0), TRY(pthread_rwlock_tryrdlock, (a0))) \
+ X(pthread_rwlock_wrlock, pthread_rwlock_wrlock, V_DEFAULT, ACQ, RWLOCK, PTH, (pthread_rwlock_t *a0), (a0), TRY(pthread_rwlock_trywrlock, (a0))) \
+ X(pthread_rwlock_timedrdlock, pthread_rwlock_timedrdlock, V_DEFAULT, ACQ, RWLOCK, PTH, (pthread_rwlock_t *a0, const struct timespec *a1), (a0, a1), TRY(pthread_rwlock_tryrdlock, (a0))) \
+ X(pthread_rwlock_timedwrlock, pthread_rwlock_timedwrlock, V_DEFAULT, ACQ, RWLOCK, PTH, (pthread_rwlock_t *a0, const struct timespec *a1), (a0, a1), TRY(pthread_rwlock_trywrlock, (a0))) \
+ X(pthread_rwlock_clockrdlock, pthread_rwlock_clockrdlock, V_DEFAULT, ACQ, RWLOCK, PTH, (pthread_rwlock_t *a0, clockid_t a1, const struct timespec *a2), (a0, a1, a2), TRY(pthread_rwlock_tryrdlock, (a0))) \
+ X(pthread_rwlock_clockwrlock, pthread_rwlock_clockwrlock, V_DEFAULT, ACQ, RWLOCK, PTH, (pthread_rwlock_t *a0, clockid_t a1, const struct timespec *a2), (a0, a1, a2), TRY(pthread_rwlock_trywrlock, (a0))) \
+ X(pthread_rwlock_tryrdlock, pthread_rwlock_tryrdlock, V_DEFAULT, PASS, RWLOCK, PTH, (pthread_rwlock_t *a0), (a0), 0) \
+ X(pthread_rwlock_trywrlock, pthread_rwlock_trywrlock, V_DEFAULT, PASS, RWLOCK, PTH, (pthread_rwlock_t *a0), (a0), 0) \
+ X(pthread_rwlock_unlock, pthread_rwlock_unlock, V_DEFAULT, REL, RWLOCK, PTH, (pthread_rwlock_t *a0), (a0), sw__rwlock_has_waiters(a0)) \
+ X(sw__cond_wait_232, pthread_cond_wait, V_2_3_2, WAIT, COND, PTH, (pthread_cond_t *a0, pthread_mutex_t *a1), (a0, a1), 0) \
+ X(sw__cond_timedwait_232, pthread_cond_timedwait, V_2_3_2, WAIT, COND, PTH, (pthread_cond_t *a0, pthread_mutex_t *a1, const struct timespec *a2), (a0, a1, a2), 0) \
+ X(pthread_cond_clockwait, pthread_cond_clockwait, V_DEFAULT, WAIT, COND, PTH, (pthread_cond_t *a0, pthread_mutex_t *a1, clockid_t a2, const struct timespec *a3), (a0, a1, a2, a3), 0) \
+ X(sw__cond_signal_232, pthread_cond_signal, V_2_3_2, REL, COND, PTH, (pthread_cond_t *a0), (a0), sw__cond_has_waiters(a0)) \
+ X(sw__cond_broadcast_232, pthread_cond_broadcast, V_2_3_2, REL, COND, PTH, (pthread_cond_t *a0), (a0), sw__cond_has_waiters(a0)) \
+ X(sw__cond_init_232, pthread_cond_init, V_2_3_2, INIT, COND, PTH, (pthread_cond_t *a0, const pthread_condattr_t *a1), (a0, a1), 0) \
+ X(sw__cond_destroy_232, pthread_cond_destroy, V_2_3_2, DESTROY, COND, PTH, (pthread_cond_t *a0), (a0), 0) \
+ X(sw__cond_wait_225, pthread_cond_wait, V_2_2_5, WAIT, COND, PTH, (pthread_cond_t *a0, pthread_mutex_t *a1), (a0, a1), 0) \
+ X(sw__cond_timedwait_225, pthread_cond_timedwait, V_2_2_5, WAIT, COND, PTH, (pthread_cond_t *a0, pthread_mutex_t *a1, const struct timespec *a2), (a0, a1, a2), 0) \
+ X(sw__cond_signal_225, pthread_cond_signal, V_2_2_5, REL, COND, PTH, (pthread_cond_t *a0), (a0), 1) \
+ X(sw__cond_broadcast_225, pthread_cond_broadcast, V_2_2_5, REL, COND, PTH, (pthread_cond_t *a0), (a0), 1) \
+ X(sw__cond_init_225, pthread_cond_init, V_2_2_5, INIT, COND, PTH, (pthread_cond_t *a0, const pthread_condattr_t *a1), (a0, a1), 0) \
+ X(sw__cond_destroy_225, pthread_cond_destroy, V_2_2_5, DESTROY, COND, PTH, (pthread_cond_t *a0), (a0), 0) \
+ X(sem_wait, sem_wait, V_DEFAULT, ACQ, SEM, NEG, (sem_t *a0), (a0), TRY(sem_trywait, (a0))) \
+ X(sem_timedwait, sem_timedwait, V_DEFAULT, ACQ, SEM, NEG, (sem_t *a0, const struct timespec *a1), (a0, a1), TRY(sem_trywait, (a0))) \
+ X(sem_clockwait, sem_clockwait, V_DEFAULT, ACQ, SEM, NEG, (sem_t *a0, clockid_t a1, const struct timespec *a2), (a0, a1, a2), TRY(sem_trywait, (a0))) \
+ X(sem_trywait, sem_trywait, V_DEFAULT, PASS, SEM, NEG, (sem_t *a0), (a0), 0) \
+ X(sem_post, sem_post, V_DEFAULT, REL, SEM, NEG, (sem_t *a0), (a0), sw__sem_has_waiters(a0)) \
+ X(sem_init, sem_init, V_DEFAULT, INIT, SEM, NEG, (sem_t *a0, int a1, unsigned int a2), (a0, a1, a2), 0) \
+ X(sem_destroy, sem_destroy, V_DEFAULT, DESTROY, SEM, NEG, (sem_t *a0), (a0), 0) \
+ X(pthread_join, pthread_join, V_DEFAULT, ACQ, THREAD, PTH, (pthread_t a0, void **a1), (a0, a1), TRY(pthread_tryjoin_np, (a0, a1))) \
+ X(pthread_tryjoin_np, pthread_tryjoin_np, V_DEFAULT, PASS, THREAD, PTH, (pthread_t a0, void **a1), (a0, a1), 0) \
+ X(pthread_create, pthread_create, V_DEFAULT, CREATE, THREAD, PTH, (pthread_t *a0, const pthread_attr_t *a1, void *(*a2)(void *), void *a3), (a0, a1, a2, a3), 0)
+/* clang-format on */
+
+/* Function ids, in table order. The few functions wrapped by hand (dlopen,
+ * whose caller's address matters; the exit family, which never returns)
+ * have ids after the table's. */
+enum sw_fn_id {
+#define SW_FN_ENUM(name, ...) SW_FN_##name,
+	SW_CALLS(SW_FN_ENUM)
+	SW_CALLS_LOCK(SW_FN_ENUM)
+#undef SW_FN_ENUM
+	SW_FN_dlopen,
+	SW_FN_exit,
+	SW_FN__exit,
+	SW_FN__Exit,
+	SW_FN_syscall,
+	SW_FN_pthread_exit,
+	SW_FN_COUNT
+};
+
+#endif

@@ -1,0 +1,89 @@
+/*
+ * rows.h - the rows of the report: one per syscall name (as strace prints
+ * it) plus the library rows that have no single syscall.
+ *
+ * SW_ROW(id, name, class, flags)
+ *   id     C identifier, gives SW_ROW_<id>
+ *   name   the name printed in the table (strace's spelling)
+ *   class  SW_CLASS_* (file, desc, network, process, memory, lock, time, lib)
+ *   flags  SW_ROWF_LIBRARY: a library call, not a syscall (dlopen)
+ *          SW_ROWF_LIBC:    counted at the libc entry point; strace may see
+ *                           more (directory reads, stdio opens)
+ *
+ * Row ids are part of the shared-memory ABI and of the trace format: add new
+ * rows at the end only. Trace files carry the names, so old traces stay
+ * readable when rows are added.
+ */
+#ifndef SYSWATCH_ROWS_H
+#define SYSWATCH_ROWS_H
+
+#define SW_ROWS(X)                                                           \
+	X(openat, "openat", SW_CLASS_FILE, 0)                                \
+	X(creat, "creat", SW_CLASS_FILE, 0)                                  \
+	X(read, "read", SW_CLASS_DESC, 0)                                    \
+	X(pread64, "pread64", SW_CLASS_DESC, 0)                              \
+	X(readv, "readv", SW_CLASS_DESC, 0)                                  \
+	X(preadv, "preadv", SW_CLASS_DESC, 0)                                \
+	X(write, "write", SW_CLASS_DESC, 0)                                  \
+	X(pwrite64, "pwrite64", SW_CLASS_DESC, 0)                            \
+	X(writev, "writev", SW_CLASS_DESC, 0)                                \
+	X(close, "close", SW_CLASS_DESC, 0)                                  \
+	X(lseek, "lseek", SW_CLASS_DESC, 0)                                  \
+	X(newfstatat, "newfstatat", SW_CLASS_FILE, 0)                        \
+	X(statx, "statx", SW_CLASS_FILE, 0)                                  \
+	X(access, "access", SW_CLASS_FILE, 0)                                \
+	X(faccessat2, "faccessat2", SW_CLASS_FILE, 0)                        \
+	X(readlink, "readlink", SW_CLASS_FILE, 0)                            \
+	X(readlinkat, "readlinkat", SW_CLASS_FILE, 0)                        \
+	X(getcwd, "getcwd", SW_CLASS_FILE, 0)                                \
+	X(getdents64, "getdents64", SW_CLASS_DESC, SW_ROWF_LIBC)             \
+	X(unlink, "unlink", SW_CLASS_FILE, 0)                                \
+	X(unlinkat, "unlinkat", SW_CLASS_FILE, 0)                            \
+	X(rename, "rename", SW_CLASS_FILE, 0)                                \
+	X(renameat, "renameat", SW_CLASS_FILE, 0)                            \
+	X(mkdir, "mkdir", SW_CLASS_FILE, 0)                                  \
+	X(mkdirat, "mkdirat", SW_CLASS_FILE, 0)                              \
+	X(rmdir, "rmdir", SW_CLASS_FILE, 0)                                  \
+	X(fsync, "fsync", SW_CLASS_DESC, 0)                                  \
+	X(fdatasync, "fdatasync", SW_CLASS_DESC, 0)                          \
+	X(ftruncate, "ftruncate", SW_CLASS_DESC, 0)                          \
+	X(fcntl, "fcntl", SW_CLASS_DESC, 0)                                  \
+	X(ioctl, "ioctl", SW_CLASS_DESC, 0)                                  \
+	X(dup, "dup", SW_CLASS_DESC, 0)                                      \
+	X(dup2, "dup2", SW_CLASS_DESC, 0)                                    \
+	X(dup3, "dup3", SW_CLASS_DESC, 0)                                    \
+	X(pipe2, "pipe2", SW_CLASS_DESC, 0)                                  \
+	X(mmap, "mmap", SW_CLASS_MEMORY, 0)                                  \
+	X(munmap, "munmap", SW_CLASS_MEMORY, 0)                              \
+	X(mprotect, "mprotect", SW_CLASS_MEMORY, 0)                          \
+	X(madvise, "madvise", SW_CLASS_MEMORY, 0)                            \
+	X(dlopen, "dlopen", SW_CLASS_LIB, SW_ROWF_LIBRARY)                   \
+	X(exit_group, "exit_group", SW_CLASS_PROCESS, 0)                     \
+	X(futex, "futex", SW_CLASS_LOCK, 0)                                  \
+	X(clock_nanosleep, "clock_nanosleep", SW_CLASS_TIME, 0)              \
+	X(clone3, "clone3", SW_CLASS_PROCESS, 0)
+
+enum sw_class {
+	SW_CLASS_FILE,
+	SW_CLASS_DESC,
+	SW_CLASS_NETWORK,
+	SW_CLASS_PROCESS,
+	SW_CLASS_MEMORY,
+	SW_CLASS_LOCK,
+	SW_CLASS_TIME,
+	SW_CLASS_LIB,
+};
+
+enum sw_row_flags {
+	SW_ROWF_LIBRARY = 1u << 0,
+	SW_ROWF_LIBC = 1u << 1,
+};
+
+enum sw_row_id {
+#define SW_ROW_ENUM(id, name, cls, flags) SW_ROW_##id,
+	SW_ROWS(SW_ROW_ENUM)
+#undef SW_ROW_ENUM
+	SW_ROW_COUNT
+};
+
+#endif
