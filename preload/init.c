@@ -1,0 +1,251 @@
+/*
+ * init.c - the shim's start and end: constructor, fork handling, process
+ * exit, and starting a collector when the program was run with a plain
+ * LD_PRELOAD (no `syswatch run` around it).
+ *
+ * Nothing here runs on the wrapper path; the constructor may allocate
+ * (setenv) and print one line when it cannot work.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "shim.h"
+#include "sys.h"
+
+struct sw_global sw__g;
+int sw__use_tsc;
+
+int sw__tsc_invariant(void)
+{
+	unsigned a, b, c, d;
+	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x80000000u), "c"(0));
+	if (a < 0x80000007u)
+		return 0;
+	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x80000007u), "c"(0));
+	return (d >> 8) & 1;
+}
+
+static void warn(const char *msg)
+{
+	(void)sw__sys3(SYS_write, 2, msg, strlen(msg));
+}
+
+static unsigned long env_num(const char *name, unsigned long dflt, unsigned long lo,
+			     unsigned long hi)
+{
+	const char *s = getenv(name);
+	if (s == NULL || *s == 0)
+		return dflt;
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+	if (*end != 0)
+		return dflt;
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* The per-user directory: ours, a real directory, mode 0700. */
+static int user_dir(char *out, size_t cap)
+{
+	snprintf(out, cap, "/dev/shm/syswatch-%u", (unsigned)getuid());
+	long r = sw__sys2(SYS_mkdir, out, 0700);
+	if (r < 0 && r != -EEXIST)
+		return (int)r;
+	struct stat st;
+	r = sw__sys4(SYS_newfstatat, AT_FDCWD, out, &st, AT_SYMLINK_NOFOLLOW);
+	if (r < 0)
+		return (int)r;
+	if (!S_ISDIR(st.st_mode) || st.st_uid != getuid() || (st.st_mode & 077) != 0)
+		return -EPERM;
+	return 0;
+}
+
+/* Path of the syswatch binary that belongs to this libsyswatch.so. */
+static int find_collector(char *out, size_t cap)
+{
+	Dl_info info;
+	if (dladdr((void *)&find_collector, &info) == 0 || info.dli_fname == NULL)
+		return -1;
+	const char *slash = strrchr(info.dli_fname, '/');
+	int dirlen = slash ? (int)(slash - info.dli_fname) : 1;
+	const char *dir = slash ? info.dli_fname : ".";
+	static const char *const rel[] = {"/syswatch", "/../bin/syswatch", "/../../bin/syswatch"};
+	for (unsigned i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+		snprintf(out, cap, "%.*s%s", dirlen, dir, rel[i]);
+		if (sw__sys4(SYS_faccessat, AT_FDCWD, out, X_OK, 0) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+/* Grandchild: become the collector. Only raw system calls from here. */
+static void exec_collector(const char *exe, const char *session, int root)
+{
+	extern char **environ;
+	size_t n = 0;
+	while (environ[n])
+		n++;
+	const char *envp[n + 1];
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], "LD_PRELOAD=", 11) != 0)
+			envp[k++] = environ[i];
+	envp[k] = NULL;
+	char rootbuf[16];
+	snprintf(rootbuf, sizeof rootbuf, "%d", root);
+	const char *argv[] = {"syswatch", "collect", "--session", session, "--root-pid", rootbuf, NULL};
+	(void)sw__sys2(SYS_setpgid, 0, 0);
+	long nul = sw__sys4(SYS_openat, AT_FDCWD, "/dev/null", O_RDWR, 0);
+	if (nul >= 0) {
+		(void)sw__sys2(SYS_dup2, nul, 0);
+		(void)sw__sys2(SYS_dup2, nul, 1);
+	}
+	(void)sw__sys3(SYS_execve, exe, argv, envp);
+	warn("syswatch: cannot start the collector; no report will be printed\n");
+	sw__sys1(SYS_exit_group, 127);
+}
+
+/* No session around us: make one and start a collector for it. */
+static int start_auto_session(void)
+{
+	char dir[200], exe[512];
+	int r = user_dir(dir, sizeof dir);
+	if (r < 0) {
+		fprintf(stderr, "syswatch: /dev/shm/syswatch-%u is not a private directory of ours "
+				"(%s); not tracing\n", (unsigned)getuid(), strerror(-r));
+		return -1;
+	}
+	if (find_collector(exe, sizeof exe) < 0) {
+		warn("syswatch: no 'syswatch' binary next to libsyswatch.so; not tracing\n");
+		return -1;
+	}
+	int pid = getpid();
+	snprintf(sw__g.session, sizeof sw__g.session, "%s/a%d-%llx", dir, pid,
+		 (unsigned long long)(__rdtsc() & 0xffffffffu));
+	r = (int)sw__sys2(SYS_mkdir, sw__g.session, 0700);
+	if (r < 0) {
+		fprintf(stderr, "syswatch: cannot create %s: %s; not tracing\n", sw__g.session,
+			strerror(-r));
+		return -1;
+	}
+	char pidbuf[16];
+	snprintf(pidbuf, sizeof pidbuf, "%d", pid);
+	setenv("SYSWATCH_SESSION", sw__g.session, 1);
+	setenv("SYSWATCH_ROOT_PID", pidbuf, 1);
+	/* Double fork: the collector must not be our child, or a program that
+	 * waits for "any child" would reap it. */
+	long c = sw__sys0(SYS_fork);
+	if (c == 0) {
+		long g = sw__sys0(SYS_fork);
+		if (g == 0)
+			exec_collector(exe, sw__g.session, pid);
+		sw__sys1(SYS_exit_group, g < 0 ? 1 : 0);
+	}
+	if (c < 0)
+		return -1;
+	(void)sw__sys4(SYS_wait4, c, 0, 0, 0);
+	sw__g.auto_root = 1;
+	return 0;
+}
+
+static void after_fork_child(void)
+{
+	if (sw__g.seg == NULL)
+		return;
+	sw__segment_drop();
+	sw__g.auto_root = 0;
+	if (sw__segment_create() != 0) {
+		__atomic_store_n(&sw__g.gen, 0, __ATOMIC_RELEASE);
+		return;
+	}
+	uint32_t g = sw__g.gen + 1;
+	__atomic_store_n(&sw__g.gen, g ? g : 1, __ATOMIC_RELEASE);
+}
+
+__attribute__((constructor(101))) static void sw_init(void)
+{
+	if (getauxval(AT_SECURE))
+		return; /* setuid/setgid: stay inert */
+	const char *off = getenv("SYSWATCH_DISABLE");
+	if (off != NULL && *off != 0 && *off != '0')
+		return;
+	const char *clk = getenv("SYSWATCH_CLOCK");
+	sw__use_tsc = sw__tsc_invariant() && !(clk && strcmp(clk, "monotonic") == 0);
+	unsigned long kb = env_num("SYSWATCH_RING_KB", SW_RING_DEFAULT / 1024, SW_RING_MIN / 1024,
+				   SW_RING_MAX / 1024);
+	uint32_t ring = SW_RING_MIN;
+	while ((uint64_t)ring * 2 <= kb * 1024)
+		ring *= 2;
+	sw__g.ring_size = ring;
+	sw__g.nslots = (uint32_t)env_num("SYSWATCH_SLOTS", SW_SLOTS_DEFAULT, 1, SW_SLOTS_MAX);
+
+	sw__resolve_all();
+	const char *session = getenv("SYSWATCH_SESSION");
+	if (session != NULL && *session != 0) {
+		if (strlen(session) >= sizeof sw__g.session)
+			return;
+		strcpy(sw__g.session, session);
+		const char *root = getenv("SYSWATCH_ROOT_PID");
+		if (root != NULL && atoi(root) == getpid())
+			sw__g.auto_root = 1; /* the root after an exec */
+	} else if (start_auto_session() != 0) {
+		return;
+	}
+	if (sw__segment_create() != 0)
+		return;
+	(void)sw__thread_init();
+	(void)pthread_atfork(NULL, NULL, after_fork_child);
+	sw__g.on = 1;
+	__atomic_store_n(&sw__g.gen, 1, __ATOMIC_RELEASE);
+}
+
+static int collector_alive(struct sw_seg_header *h)
+{
+	int pid = __atomic_load_n(&h->collector_pid, __ATOMIC_ACQUIRE);
+	return pid > 0 && sw__sys2(SYS_kill, pid, 0) == 0;
+}
+
+void sw__process_end(int status, int have_status)
+{
+	struct sw_seg_header *h = sw__g.seg;
+	if (h == NULL || __atomic_load_n(&h->state, __ATOMIC_ACQUIRE) != SW_SEG_RUNNING)
+		return;
+	struct sw_tls *t = sw__enter();
+	if (t != NULL) {
+		uint64_t now = sw__ticks();
+		struct sw_cap cap = {0};
+		sw__record(t, SW_FN_exit, SW_ROW_exit_group, now, now, 0, 0, 0, &cap, -1, 0);
+	}
+	if (have_status)
+		h->exit_status = status;
+	h->end_ticks = sw__ticks();
+	__atomic_store_n(&h->state, SW_SEG_EXITED, __ATOMIC_RELEASE);
+	if (!sw__g.auto_root)
+		return;
+	/* Wait (bounded) for our collector to print, so that the table comes
+	 * before the shell prompt, as with strace -c. */
+	struct timespec ms = {0, 1000000};
+	for (int i = 0; i < 10000; i++) {
+		uint32_t done = __atomic_load_n(&h->report_done, __ATOMIC_ACQUIRE);
+		if (done != 0)
+			break;
+		if (i > 200 && !collector_alive(h))
+			break;
+		(void)sw__sys2(SYS_nanosleep, &ms, 0);
+	}
+}
+
+__attribute__((destructor(101))) static void sw_fini(void)
+{
+	sw__process_end(sw__g.exit_status, sw__g.have_exit_status);
+}

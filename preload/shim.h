@@ -1,0 +1,98 @@
+/*
+ * shim.h - state shared by the shim's files (never exported).
+ *
+ * Layout only and the inline fast path; the slow paths live in thread.c,
+ * segment.c and init.c.
+ */
+#ifndef SW_PRELOAD_SHIM_H
+#define SW_PRELOAD_SHIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "syswatch/abi.h"
+#include "syswatch/calls.h"
+#include "syswatch/rows.h"
+
+#define SW_HIDDEN __attribute__((visibility("hidden")))
+#define SW_EXPORT __attribute__((visibility("default")))
+
+/* Process-wide state. gen is 0 while the shim is off; it changes whenever
+ * every thread must claim a new slot (start-up, after fork). */
+struct sw_global {
+	uint32_t gen;                 /* 0: inert; else current generation */
+	int on;                       /* recording enabled */
+	struct sw_seg_header *seg;    /* this process's segment, or NULL */
+	uint64_t seg_size;            /* bytes mapped */
+	uint32_t ring_size;           /* from the environment, power of two */
+	uint32_t nslots;              /* from the environment */
+	int auto_root;                /* we started the collector: wait for it */
+	int exit_status;              /* set by exit()/_exit() */
+	int have_exit_status;         /* exit_status is valid */
+	char session[256];            /* session directory */
+};
+
+/* Per-thread state, initial-exec TLS so that access never allocates. */
+struct sw_tls {
+	uint32_t gen;                 /* == sw__g.gen when slot is valid */
+	uint32_t busy;                /* nesting guard: recording in progress */
+	struct sw_slot_header *slot;  /* NULL: no slot (lost or not claimed) */
+	struct sw_counter *counters;  /* slot's counter array */
+	uint8_t *ring;                /* slot's ring bytes */
+	int32_t tid;                  /* tid at claim time */
+};
+
+extern struct sw_global sw__g SW_HIDDEN;
+extern __thread struct sw_tls sw__t __attribute__((tls_model("initial-exec"))) SW_HIDDEN;
+
+/* What an event captures of the call's arguments. */
+struct sw_cap {
+	const char *path; /* NULL: none */
+	int fd;           /* valid when has_fd */
+	int has_fd;
+	uintptr_t addr;   /* valid when has_addr */
+	int has_addr;
+	uint64_t aux;     /* valid when has_aux: futex op */
+	int has_aux;
+};
+
+struct sw_tls *sw__enter_slow(struct sw_tls *t) SW_HIDDEN;
+
+/* The thread's state when this call may be recorded, else NULL (shim off,
+ * nested in our own recording, no slot). Signal-safe. */
+static inline struct sw_tls *sw__enter(void)
+{
+	struct sw_tls *t = &sw__t;
+	if (__builtin_expect(t->gen != sw__g.gen || t->gen == 0, 0))
+		return sw__enter_slow(t);
+	if (__builtin_expect(t->busy | (t->slot == NULL), 0))
+		return NULL;
+	return t;
+}
+
+/* Count one completed call and push its event. Signal-safe, never blocks. */
+void sw__record(struct sw_tls *t, unsigned fn, unsigned row, uint64_t t0, uint64_t t1,
+		int64_t result, int failed, int err, const struct sw_cap *cap, int also_row,
+		unsigned also_n) SW_HIDDEN;
+
+/* Push an event without counting it (init/destroy of a primitive). */
+void sw__event_only(struct sw_tls *t, unsigned fn, unsigned row, uint64_t t0, uint64_t t1,
+		    int64_t result, int failed, int err, const struct sw_cap *cap) SW_HIDDEN;
+
+/* The real function for call id fn, resolving it on first use; NULL if
+ * libc has no such symbol. */
+void *sw__real(unsigned fn) SW_HIDDEN;
+extern void *sw__reals[SW_FN_COUNT] SW_HIDDEN;
+void sw__resolve_all(void) SW_HIDDEN;
+
+/* Segment management (segment.c). */
+int sw__segment_create(void) SW_HIDDEN;
+void sw__segment_drop(void) SW_HIDDEN;
+
+/* Thread-exit hook (thread.c). */
+int sw__thread_init(void) SW_HIDDEN;
+
+/* Process end: mark the segment, wait for the collector if we own it. */
+void sw__process_end(int status, int have_status) SW_HIDDEN;
+
+#endif

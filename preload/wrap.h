@@ -1,0 +1,128 @@
+/*
+ * wrap.h - the one wrapper body, expanded for every row of the call table
+ * (include/syswatch/calls.h). No wrapper is written by hand except the few
+ * that cannot follow this pattern (dl.c, exit.c).
+ *
+ * Order of work, and why:
+ *   1. fetch variadic arguments (they must be read before anything else);
+ *   2. save errno, decide whether to record (sw__enter, the row's gate) and
+ *      capture arguments, then restore errno: nothing we do before the
+ *      real call may change what the real call sees;
+ *   3. time the real call, then save its errno before recording, restore
+ *      it last.
+ */
+#ifndef SW_PRELOAD_WRAP_H
+#define SW_PRELOAD_WRAP_H
+
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "shim.h"
+
+int sw__dir_will_refill(DIR *d) SW_HIDDEN;
+int sw__file_has_fd(FILE *f) SW_HIDDEN;
+int sw__dir_fd(DIR *d) SW_HIDDEN;
+int sw__file_fd(FILE *f) SW_HIDDEN;
+
+#include "libc_protos.h"
+
+enum { SW_ROW_none = -1 };
+
+/* How each row's failure shows in its return value. */
+#define SW_FAILED_NEG(r) ((long)(r) < 0)
+#define SW_FAILED_NUL(r) ((r) == NULL)
+#define SW_FAILED_MAPF(r) ((r) == MAP_FAILED)
+#define SW_FAILED_NONE(r) 0
+#define SW_FAILED_POS(r) ((r) != 0)
+#define SW_RESULT_NEG(r) ((int64_t)(r))
+#define SW_RESULT_NUL(r) ((int64_t)((r) != NULL))
+#define SW_RESULT_MAPF(r) ((int64_t)(uintptr_t)(r))
+#define SW_RESULT_NONE(r) ((int64_t)(r))
+#define SW_RESULT_POS(r) ((int64_t)(r))
+/* The error number an event records: errno, or the returned number. */
+#define SW_ERRNUM_NEG(r, e) (e)
+#define SW_ERRNUM_NUL(r, e) (e)
+#define SW_ERRNUM_MAPF(r, e) (e)
+#define SW_ERRNUM_NONE(r, e) 0
+#define SW_ERRNUM_POS(r, e) ((int)(r))
+/* What a wrapper returns when libc lacks the real function. */
+#define SW_NOSYS_NEG(type) ((type)-1)
+#define SW_NOSYS_NUL(type) ((type)0)
+#define SW_NOSYS_MAPF(type) ((type)MAP_FAILED)
+#define SW_NOSYS_NONE(type) ((type)0)
+#define SW_NOSYS_POS(type) ((type)ENOSYS)
+
+/* Captures: fill `cap` from the arguments. */
+#define CAP_NONE
+#define CAP_FD(x) (cap.fd = (int)(x), cap.has_fd = 1);
+#define CAP_PATH(x) (cap.path = (x));
+#define CAP_AT(d, x) (cap.path = (x), cap.fd = (d), cap.has_fd = ((d) != AT_FDCWD));
+#define CAP_DIR(d) (cap.fd = sw__dir_fd(d), cap.has_fd = 1);
+#define CAP_FILE(f) (cap.fd = sw__file_fd(f), cap.has_fd = 1);
+#define CAP_ADDR(x) (cap.addr = (uintptr_t)(x), cap.has_addr = 1);
+
+/* Variadic tails. */
+#define VA_NONE
+#define VA_MODE(last)                                  \
+	mode_t va = 0;                                 \
+	if (__OPEN_NEEDS_MODE(last)) {                 \
+		va_list ap;                            \
+		va_start(ap, last);                    \
+		va = (mode_t)va_arg(ap, unsigned int); \
+		va_end(ap);                            \
+	}
+#define VA_ARG(last)                  \
+	void *va;                     \
+	{                             \
+		va_list ap;           \
+		va_start(ap, last);   \
+		va = va_arg(ap, void *); \
+		va_end(ap);           \
+	}
+
+#define SW_WRAP(name, ret, row, err, capture, vatail, params, args, gate, also, also_n)    \
+	typedef ret(*sw_real_##name##_t) params;                                           \
+	SW_EXPORT ret name params                                                          \
+	{                                                                                  \
+		vatail;                                                                    \
+		sw_real_##name##_t real = (sw_real_##name##_t)sw__reals[SW_FN_##name];     \
+		if (__builtin_expect(real == NULL, 0)) {                                   \
+			real = (sw_real_##name##_t)sw__real(SW_FN_##name);                 \
+			if (real == NULL) {                                                \
+				errno = ENOSYS;                                            \
+				return SW_NOSYS_##err(ret);                                \
+			}                                                                  \
+		}                                                                          \
+		struct sw_tls *t = sw__enter();                                            \
+		if (t == NULL)                                                             \
+			return real args;                                                  \
+		int e0 = errno;                                                            \
+		if (!(gate)) {                                                             \
+			errno = e0;                                                        \
+			return real args;                                                  \
+		}                                                                          \
+		struct sw_cap cap = {.fd = -1};                                            \
+		capture;                                                                   \
+		errno = e0;                                                                \
+		uint64_t t0 = sw__ticks();                                                 \
+		ret r = real args;                                                         \
+		uint64_t t1 = sw__ticks();                                                 \
+		int e = errno;                                                             \
+		int failed = SW_FAILED_##err(r);                                           \
+		sw__record(t, SW_FN_##name, SW_ROW_##row, t0, t1, SW_RESULT_##err(r),      \
+			   failed, SW_ERRNUM_##err(r, e), &cap, SW_ROW_##also, also_n);    \
+		errno = e;                                                                 \
+		return r;                                                                  \
+	}
+
+#endif

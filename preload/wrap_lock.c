@@ -1,0 +1,180 @@
+/*
+ * wrap_lock.c - the synchronisation calls of the call table
+ * (SW_CALLS_LOCK in include/syswatch/calls.h), expanded by kind.
+ *
+ * The uncontended paths touch neither the thread's slot nor the clock: an
+ * acquisition costs one non-blocking try through a function pointer, a
+ * release one relaxed load of the primitive. Only a wait that really
+ * blocks, or a release that may wake a waiter, is timed and recorded; both
+ * are counted under the futex row, as strace would see them. A release is
+ * stamped before the real call, so the woken thread's wait always ends
+ * after its waker's stamp.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <linux/futex.h>
+
+#include "clock.h"
+#include "shim.h"
+
+int sw__mutex_has_waiters(pthread_mutex_t *m) SW_HIDDEN;
+int sw__cond_has_waiters(pthread_cond_t *c) SW_HIDDEN;
+int sw__sem_has_waiters(sem_t *s) SW_HIDDEN;
+int sw__rwlock_has_waiters(pthread_rwlock_t *rw) SW_HIDDEN;
+
+/* Symbol versions: the exported name of each C function. */
+#define SYMVER_V_DEFAULT(cname, sym)
+#define SYMVER_V_2_3_2(cname, sym) __asm__(".symver " #cname "," #sym "@@GLIBC_2.3.2");
+#define SYMVER_V_2_2_5(cname, sym) __asm__(".symver " #cname "," #sym "@GLIBC_2.2.5");
+
+/* Would the non-blocking try have had to wait? */
+#define WOULD_BLOCK_PTH(r) ((r) == EBUSY)
+#define WOULD_BLOCK_NEG(r) ((r) == -1 && errno == EAGAIN)
+#define FAILED_PTH(r) ((r) != 0)
+#define FAILED_NEG(r) ((r) != 0)
+#define ERRNUM_PTH(r, e) (r)
+#define ERRNUM_NEG(r, e) (e)
+#define NOSYS_PTH ENOSYS
+#define NOSYS_NEG (errno = ENOSYS, -1)
+
+#define TRY(tryname, targs) ((sw_real_##tryname##_t)sw__real(SW_FN_##tryname)) targs
+
+/* The primitive's address as an event records it. */
+#define PRIM_ADDR(a0) ((uintptr_t)(a0))
+
+#define REAL_OR_NOSYS(cname, err)                                                 \
+	sw_real_##cname##_t real = (sw_real_##cname##_t)sw__reals[SW_FN_##cname];  \
+	if (__builtin_expect(real == NULL, 0)) {                                   \
+		real = (sw_real_##cname##_t)sw__real(SW_FN_##cname);               \
+		if (real == NULL)                                                  \
+			return NOSYS_##err;                                        \
+	}
+
+/* Time the real call and record it under the futex row. */
+#define TIMED_CALL(cname, row, err, args, a0, counted)                                     \
+	struct sw_cap cap = {.fd = -1, .addr = PRIM_ADDR(a0), .has_addr = 1};              \
+	uint64_t t0 = sw__ticks();                                                         \
+	int r = real args;                                                                 \
+	uint64_t t1 = sw__ticks();                                                         \
+	int e = errno;                                                                     \
+	if (counted)                                                                       \
+		sw__record(t, SW_FN_##cname, SW_ROW_##row, t0, t1, r, FAILED_##err(r),     \
+			   FAILED_##err(r) ? ERRNUM_##err(r, e) : 0, &cap, -1, 0);         \
+	else                                                                               \
+		sw__event_only(t, SW_FN_##cname, SW_ROW_##row, t0, t1, r, FAILED_##err(r), \
+			       FAILED_##err(r) ? ERRNUM_##err(r, e) : 0, &cap);            \
+	errno = e;                                                                         \
+	return r;
+
+#define FIRST_ARG(a0, ...) a0
+
+#define LOCK_ACQ(cname, sym, err, params, args, aux)          \
+	SW_EXPORT int cname params                            \
+	{                                                     \
+		REAL_OR_NOSYS(cname, err)                     \
+		int e0 = errno;                               \
+		int tr = aux;                                 \
+		if (!WOULD_BLOCK_##err(tr))                   \
+			return tr;                            \
+		errno = e0;                                   \
+		struct sw_tls *t = sw__enter();               \
+		if (t == NULL)                                \
+			return real args;                     \
+		TIMED_CALL(cname, futex, err, args, FIRST_ARG args, 1) \
+	}
+
+/* Always timed (waits that always block, thread creation, and init or
+ * destroy, which only leave an event: counted is 0 for those). */
+#define LOCK_TIMED(cname, err, params, args, row, counted)              \
+	SW_EXPORT int cname params                                      \
+	{                                                               \
+		REAL_OR_NOSYS(cname, err)                               \
+		struct sw_tls *t = sw__enter();                         \
+		if (t == NULL)                                          \
+			return real args;                               \
+		TIMED_CALL(cname, row, err, args, FIRST_ARG args, counted) \
+	}
+
+#define LOCK_WAIT(cname, sym, err, params, args, aux) LOCK_TIMED(cname, err, params, args, futex, 1)
+#define LOCK_LIFE(cname, sym, err, params, args, aux) LOCK_TIMED(cname, err, params, args, futex, 0)
+#define LOCK_CREATE(cname, sym, err, params, args, aux) \
+	LOCK_TIMED(cname, err, params, args, clone3, 1)
+
+#define LOCK_REL(cname, sym, err, params, args, aux)          \
+	SW_EXPORT int cname params                            \
+	{                                                     \
+		REAL_OR_NOSYS(cname, err)                     \
+		if (!(aux))                                   \
+			return real args;                     \
+		struct sw_tls *t = sw__enter();               \
+		if (t == NULL)                                \
+			return real args;                     \
+		TIMED_CALL(cname, futex, err, args, FIRST_ARG args, 1) \
+	}
+
+#define LOCK_INIT LOCK_LIFE
+#define LOCK_DESTROY LOCK_LIFE
+
+#define LOCK_PASS(cname, sym, err, params, args, aux) \
+	SW_EXPORT int cname params                    \
+	{                                             \
+		REAL_OR_NOSYS(cname, err)             \
+		return real args;                     \
+	}
+
+#define SW_LOCK_TYPEDEF(cname, sym, ver, kind, prim, err, params, args, aux) \
+	typedef int(*sw_real_##cname##_t) params;
+#define SW_LOCK_DEFINE(cname, sym, ver, kind, prim, err, params, args, aux) \
+	LOCK_##kind(cname, sym, err, params, args, aux) SYMVER_##ver(cname, sym)
+
+SW_CALLS_LOCK(SW_LOCK_TYPEDEF)
+SW_CALLS_LOCK(SW_LOCK_DEFINE)
+
+/*
+ * syscall(): Rust's and C++'s runtimes issue futex directly. Only SYS_futex
+ * is counted (the other numbers have no rows yet); every futex operation
+ * is, like strace counts them, with the operation kept in the event.
+ */
+typedef long (*sw_real_syscall_t)(long, ...);
+
+SW_EXPORT long syscall(long n, ...)
+{
+	va_list ap;
+	long a[6];
+	va_start(ap, n);
+	for (int i = 0; i < 6; i++)
+		a[i] = va_arg(ap, long);
+	va_end(ap);
+	sw_real_syscall_t real = (sw_real_syscall_t)sw__real(SW_FN_syscall);
+	if (real == NULL) {
+		errno = ENOSYS;
+		return -1;
+	}
+	struct sw_tls *t = n == SYS_futex ? sw__enter() : NULL;
+	if (t == NULL)
+		return real(n, a[0], a[1], a[2], a[3], a[4], a[5]);
+	struct sw_cap cap = {.fd = -1, .addr = (uintptr_t)a[0], .has_addr = 1,
+			     .aux = (uint64_t)a[1], .has_aux = 1};
+	uint64_t t0 = sw__ticks();
+	long r = real(n, a[0], a[1], a[2], a[3], a[4], a[5]);
+	uint64_t t1 = sw__ticks();
+	int e = errno;
+	sw__record(t, SW_FN_syscall, SW_ROW_futex, t0, t1, r, r < 0, r < 0 ? e : 0, &cap, -1, 0);
+	errno = e;
+	return r;
+}
+
+/* pthread_exit: the thread's slot is closed by the thread-exit hook
+ * (thread.c) that pthread_exit runs; this wrapper only forwards. */
+SW_EXPORT void pthread_exit(void *ret)
+{
+	typedef void (*exit_t)(void *) __attribute__((noreturn));
+	exit_t real = (exit_t)sw__real(SW_FN_pthread_exit);
+	real(ret);
+}
