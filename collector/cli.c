@@ -1,0 +1,283 @@
+/*
+ * cli.c - option parsing and help (see cli.h).
+ *
+ * The options are one table: each row says which commands take it, and
+ * both the getopt tables and the help text are generated from it.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef SW_VERSION
+#define SW_VERSION "0.0.0"
+#endif
+
+enum { C_RUN = 1 << 0, C_REPORT = 1 << 1, C_COLLECT = 1 << 2 };
+
+enum opt_id {
+	O_SUMMARY = 'c',
+	O_FOLLOW = 'f',
+	O_WALL = 'w',
+	O_SORT = 'S',
+	O_OUTPUT = 'o',
+	O_HELP = 'h',
+	O_FORMAT = 256,
+	O_TRACE,
+	O_SESSION,
+	O_ROOT_PID,
+};
+
+static const struct opt {
+	int id;
+	const char *name;  /* long name */
+	const char *arg;   /* argument name, or NULL */
+	unsigned cmds;     /* C_* that accept it */
+	const char *help;
+} opts[] = {
+	{O_SUMMARY, "summary", NULL, C_RUN | C_REPORT,
+	 "summary table (always on; accepted for strace habits)"},
+	{O_FOLLOW, "follow-forks", NULL, C_RUN,
+	 "follow child processes (always on)"},
+	{O_WALL, "wall", NULL, C_RUN | C_REPORT,
+	 "time is wall time inside each call (always on)"},
+	{O_SORT, "sort", "KEY", C_RUN | C_REPORT | C_COLLECT,
+	 "sort rows by time (default), calls, errors or name"},
+	{O_OUTPUT, "output", "FILE", C_RUN | C_REPORT | C_COLLECT,
+	 "write the report to FILE instead of stderr"},
+	{O_FORMAT, "format", "FMT", C_RUN | C_REPORT | C_COLLECT,
+	 "report as text (strace's table, default) or json"},
+	{O_TRACE, "trace", "FILE", C_RUN | C_COLLECT,
+	 "also keep the full trace in FILE (or $SYSWATCH_TRACE)"},
+	{O_SESSION, "session", "DIR", C_COLLECT, "session directory (internal)"},
+	{O_ROOT_PID, "root-pid", "PID", C_COLLECT, "root process (internal)"},
+	{O_HELP, "help", NULL, C_RUN | C_REPORT | C_COLLECT, "show this help"},
+};
+#define NOPTS (sizeof(opts) / sizeof(opts[0]))
+
+static const struct {
+	const char *name;
+	enum sw_cmd cmd;
+	unsigned mask;
+} commands[] = {
+	{"run", SW_CMD_RUN, C_RUN},
+	{"report", SW_CMD_REPORT, C_REPORT},
+	{"collect", SW_CMD_COLLECT, C_COLLECT},
+};
+
+void sw_cli_version(FILE *f)
+{
+	fprintf(f, "syswatch %s\n", SW_VERSION);
+}
+
+void sw_cli_usage(FILE *f)
+{
+	fputs("usage: syswatch run [OPTIONS] [--] CMD [ARGS...]\n"
+	      "       syswatch report [OPTIONS] TRACE\n"
+	      "       syswatch --help | --version\n"
+	      "\n"
+	      "Count the system calls of CMD and of every process and thread\n"
+	      "it starts, without ptrace, and print strace -c -f -w's table.\n"
+	      "\n"
+	      "Options:\n", f);
+	for (size_t i = 0; i < NOPTS; i++) {
+		const struct opt *o = &opts[i];
+		if (o->cmds == C_COLLECT)
+			continue; /* internal */
+		char left[64];
+		if (o->id < 256)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->id, o->name,
+				 o->arg ? " " : "", o->arg ? o->arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", o->name,
+				 o->arg ? " " : "", o->arg ? o->arg : "");
+		fprintf(f, "  %-24s %s\n", left, o->help);
+	}
+	fputs("\n"
+	      "Without syswatch run, LD_PRELOAD=libsyswatch.so CMD prints the\n"
+	      "same table on CMD's stderr when it ends (SYSWATCH_REPORT=json,\n"
+	      "SYSWATCH_OUTPUT=FILE and SYSWATCH_TRACE=FILE apply there).\n"
+	      "Exit status: CMD's (128+N if a signal N killed it); 2 for bad\n"
+	      "usage; 126/127 if CMD cannot be run.\n", f);
+}
+
+static int usage_err(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int usage_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int parse_pid(const char *s, pid_t *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v <= 0 || v > INT_MAX)
+		return -EINVAL;
+	*out = (pid_t)v;
+	return 0;
+}
+
+/* Apply one parsed option. */
+static int apply(struct sw_cli *cli, int id, const char *arg, char *err,
+		 size_t errlen)
+{
+	switch (id) {
+	case O_SUMMARY:
+	case O_FOLLOW:
+	case O_WALL:
+		return 0;
+	case O_SORT:
+		if (sw_sort_parse(arg, &cli->report.sort) < 0)
+			return usage_err(err, errlen, "unknown sort key '%s' "
+					 "(time, calls, errors or name)", arg);
+		return 0;
+	case O_FORMAT:
+		if (sw_format_parse(arg, &cli->report.format) < 0)
+			return usage_err(err, errlen, "unknown format '%s' "
+					 "(text or json)", arg);
+		cli->format_set = true;
+		return 0;
+	case O_OUTPUT:
+		cli->output = arg;
+		return 0;
+	case O_TRACE:
+		cli->trace = arg;
+		return 0;
+	case O_SESSION:
+		cli->session = arg;
+		return 0;
+	case O_ROOT_PID:
+		if (parse_pid(arg, &cli->root_pid) < 0)
+			return usage_err(err, errlen, "bad --root-pid '%s'", arg);
+		return 0;
+	case O_HELP:
+		cli->cmd = SW_CMD_HELP;
+		return 0;
+	}
+	return usage_err(err, errlen, "internal error: option %d", id);
+}
+
+/* getopt tables for the commands in mask. */
+static void build(unsigned mask, char *shorts, struct option *longs)
+{
+	size_t s = 0, l = 0;
+	shorts[s++] = '+'; /* stop at CMD: its options are its own */
+	shorts[s++] = ':'; /* report a missing argument as ':' */
+	for (size_t i = 0; i < NOPTS; i++) {
+		if (!(opts[i].cmds & mask))
+			continue;
+		if (opts[i].id < 256) {
+			shorts[s++] = (char)opts[i].id;
+			if (opts[i].arg)
+				shorts[s++] = ':';
+		}
+		longs[l++] = (struct option){opts[i].name,
+					     opts[i].arg ? required_argument
+							 : no_argument,
+					     NULL, opts[i].id};
+	}
+	shorts[s] = '\0';
+	longs[l] = (struct option){NULL, 0, NULL, 0};
+}
+
+int sw_cli_parse(int argc, char **argv, struct sw_cli *cli, char *err,
+		 size_t errlen)
+{
+	memset(cli, 0, sizeof(*cli));
+	if (argc < 2)
+		return usage_err(err, errlen, "missing command");
+	const char *c = argv[1];
+	if (!strcmp(c, "--help") || !strcmp(c, "-h") || !strcmp(c, "help")) {
+		cli->cmd = SW_CMD_HELP;
+		return 0;
+	}
+	if (!strcmp(c, "--version") || !strcmp(c, "-V")) {
+		cli->cmd = SW_CMD_VERSION;
+		return 0;
+	}
+	unsigned mask = 0;
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (!strcmp(c, commands[i].name)) {
+			cli->cmd = commands[i].cmd;
+			mask = commands[i].mask;
+		}
+	}
+	if (!mask)
+		return usage_err(err, errlen, c[0] == '-' ? "unknown option '%s'"
+							  : "unknown command '%s'", c);
+
+	char shorts[2 * NOPTS + 3];
+	struct option longs[NOPTS + 1];
+	build(mask, shorts, longs);
+	int sub_argc = argc - 1;
+	char **sub_argv = argv + 1;
+	opterr = 0;
+	optind = 0; /* GNU getopt: start over completely */
+	for (;;) {
+		int id = getopt_long(sub_argc, sub_argv, shorts, longs, NULL);
+		if (id == -1)
+			break;
+		if (id == '?') {
+			if (optopt && optopt < 256)
+				return usage_err(err, errlen, "%s: unknown option '-%c'",
+						 c, optopt);
+			return usage_err(err, errlen, "%s: unknown option '%s'", c,
+					 sub_argv[optind - 1]);
+		}
+		if (id == ':')
+			return usage_err(err, errlen, "%s: option '%s' needs an "
+					 "argument", c, sub_argv[optind - 1]);
+		int rc = apply(cli, id, optarg, err, errlen);
+		if (rc < 0)
+			return rc;
+	}
+	if (cli->cmd == SW_CMD_HELP)
+		return 0;
+	cli->args = sub_argv + optind;
+	cli->nargs = sub_argc - optind;
+	switch (cli->cmd) {
+	case SW_CMD_RUN:
+		if (cli->nargs < 1)
+			return usage_err(err, errlen, "run: missing command to run");
+		break;
+	case SW_CMD_REPORT:
+		if (cli->nargs < 1)
+			return usage_err(err, errlen, "report: missing trace file");
+		if (cli->nargs > 1)
+			return usage_err(err, errlen, "report: one trace file only, "
+					 "got '%s' too", cli->args[1]);
+		break;
+	case SW_CMD_COLLECT:
+		if (!cli->session || !cli->root_pid)
+			return usage_err(err, errlen, "collect: needs --session DIR "
+					 "and --root-pid PID");
+		if (cli->nargs)
+			return usage_err(err, errlen, "collect: unexpected argument "
+					 "'%s'", cli->args[0]);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+void sw_error(const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "syswatch: %s\n", line);
+}

@@ -1,0 +1,48 @@
+/*
+ * cli.h - the command line: commands, options, help and version.
+ */
+#ifndef SW_COLLECTOR_CLI_H
+#define SW_COLLECTOR_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "output.h"
+#include "summary.h"
+
+enum sw_cmd {
+	SW_CMD_HELP,
+	SW_CMD_VERSION,
+	SW_CMD_RUN,     /* syswatch run [opts] -- CMD [ARGS] */
+	SW_CMD_REPORT,  /* syswatch report [opts] TRACE */
+	SW_CMD_COLLECT, /* syswatch collect --session DIR --root-pid PID */
+};
+
+struct sw_cli {
+	enum sw_cmd cmd;
+	struct sw_report_opts report; /* -S, --format */
+	const char *output;   /* -o FILE, or NULL for stderr */
+	const char *trace;    /* --trace FILE, or NULL */
+	const char *session;  /* collect: --session */
+	pid_t root_pid;       /* collect: --root-pid */
+	char **args;          /* run: CMD ARGS (NULL-terminated); report: TRACE */
+	int nargs;
+	bool format_set;      /* --format was given */
+};
+
+/* Parse argv. 0 on success; on bad usage a negative errno and a one-line
+ * message (without the "syswatch: " prefix) in err. */
+int sw_cli_parse(int argc, char **argv, struct sw_cli *cli, char *err,
+		 size_t errlen);
+
+/* Print the usage text. */
+void sw_cli_usage(FILE *f);
+
+/* Print one "syswatch: <message>" line on stderr. */
+void sw_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print "syswatch <version>". */
+void sw_cli_version(FILE *f);
+
+#endif

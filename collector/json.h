@@ -1,0 +1,17 @@
+/*
+ * json.h - the JSON report (one object; field names are a contract).
+ */
+#ifndef SW_COLLECTOR_JSON_H
+#define SW_COLLECTOR_JSON_H
+
+#include <stdio.h>
+
+#include "model.h"
+#include "summary.h"
+
+/* Print m (rows from s, in s's order, and the given warning lines) as one
+ * JSON object and a newline to f; 0, -ENOMEM or -EIO. */
+int sw_json_print(FILE *f, const struct sw_model *m, const struct sw_summary *s,
+		  char *const *warnings, size_t nwarnings);
+
+#endif

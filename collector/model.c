@@ -1,0 +1,300 @@
+/*
+ * model.c - the report model: row table, row aggregates, processes,
+ * threads and warnings (see model.h).
+ */
+#include "model.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "syswatch/rows.h"
+
+/* Grow *p (n used, *cap allocated, elements of size sz) to hold one more. */
+static int grow(void **p, size_t n, size_t *cap, size_t sz)
+{
+	if (n < *cap)
+		return 0;
+	size_t ncap = *cap ? *cap * 2 : 16;
+	void *q = realloc(*p, ncap * sz);
+	if (!q)
+		return -ENOMEM;
+	*p = q;
+	*cap = ncap;
+	return 0;
+}
+
+void sw_rowstat_zero(struct sw_rowstat *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->min_ns = SW_NO_MIN;
+}
+
+void sw_rowstat_merge(struct sw_rowstat *dst, const struct sw_rowstat *src)
+{
+	dst->calls += src->calls;
+	dst->errors += src->errors;
+	dst->total_ns += src->total_ns;
+	dst->untimed += src->untimed;
+	if (src->min_ns < dst->min_ns)
+		dst->min_ns = src->min_ns;
+	if (src->max_ns > dst->max_ns)
+		dst->max_ns = src->max_ns;
+	for (int i = 0; i < SW_NS_HIST; i++)
+		dst->hist[i] += src->hist[i];
+}
+
+void sw_model_init(struct sw_model *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+static void free_strv(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void sw_model_free(struct sw_model *m)
+{
+	free(m->rows);
+	free(m->sums);
+	free(m->procs);
+	free(m->tids);
+	free_strv(m->command, m->ncommand);
+	free_strv(m->warnings, m->nwarnings);
+	sw_model_init(m);
+}
+
+/* Row names end up in a fixed-width table and in JSON: keep them plain. */
+static bool name_ok(const char *name)
+{
+	size_t len = strlen(name);
+	if (len == 0 || len >= SW_ROW_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = name[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '_'))
+			return false;
+	}
+	return true;
+}
+
+int sw_model_define_row(struct sw_model *m, uint32_t id, const char *name,
+			uint32_t flags, uint32_t cls)
+{
+	if (id >= SW_MODEL_ROWS_MAX || !name || !name_ok(name))
+		return -EINVAL;
+	if (id >= m->nrows) {
+		uint32_t n = id + 1;
+		struct sw_rowdef *r = realloc(m->rows, n * sizeof(*r));
+		if (!r)
+			return -ENOMEM;
+		m->rows = r;
+		struct sw_rowstat *s = realloc(m->sums, n * sizeof(*s));
+		if (!s)
+			return -ENOMEM;
+		m->sums = s;
+		for (uint32_t i = m->nrows; i < n; i++) {
+			memset(&m->rows[i], 0, sizeof(m->rows[i]));
+			sw_rowstat_zero(&m->sums[i]);
+		}
+		m->nrows = n;
+	}
+	struct sw_rowdef *d = &m->rows[id];
+	if (d->defined)
+		return -EEXIST;
+	d->defined = true;
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	d->flags = flags;
+	d->cls = cls;
+	return 0;
+}
+
+int sw_model_builtin_rows(struct sw_model *m)
+{
+	static const struct {
+		const char *name;
+		uint32_t flags, cls;
+	} builtin[] = {
+#define SW_ROW_DEF(id, name, cls, flags) {name, flags, cls},
+		SW_ROWS(SW_ROW_DEF)
+#undef SW_ROW_DEF
+	};
+	for (uint32_t i = 0; i < SW_ROW_COUNT; i++) {
+		int rc = sw_model_define_row(m, i, builtin[i].name,
+					     builtin[i].flags, builtin[i].cls);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int sw_model_put_process(struct sw_model *m, const struct sw_proc_rec *p)
+{
+	for (size_t i = 0; i < m->nprocs; i++) {
+		if (m->procs[i].pid == p->pid && m->procs[i].epoch == p->epoch) {
+			m->procs[i] = *p;
+			return 0;
+		}
+	}
+	if (grow((void **)&m->procs, m->nprocs, &m->procs_cap,
+		 sizeof(*m->procs)) < 0)
+		return -ENOMEM;
+	m->procs[m->nprocs++] = *p;
+	return 0;
+}
+
+int sw_model_add_thread(struct sw_model *m, const struct sw_thread_rec *t)
+{
+	for (size_t i = 0; i < t->nrows; i++) {
+		uint32_t r = t->rows[i].row;
+		if (r >= m->nrows || !m->rows[r].defined)
+			return -EINVAL;
+	}
+	if (grow((void **)&m->tids, m->ntids, &m->tids_cap, sizeof(*m->tids)) < 0)
+		return -ENOMEM;
+	m->tids[m->ntids].pid = t->pid;
+	m->tids[m->ntids].tid = t->tid;
+	m->ntids++;
+	for (size_t i = 0; i < t->nrows; i++)
+		sw_rowstat_merge(&m->sums[t->rows[i].row], &t->rows[i].st);
+	for (int c = 0; c < SW_DROP_NCAUSES; c++)
+		m->dropped[c] += t->dropped[c];
+	m->events += t->events;
+	return 0;
+}
+
+int sw_model_set_command(struct sw_model *m, char *const *argv, size_t argc)
+{
+	char **v = calloc(argc ? argc : 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < argc; i++) {
+		v[i] = strdup(argv[i] ? argv[i] : "");
+		if (!v[i]) {
+			free_strv(v, i);
+			return -ENOMEM;
+		}
+	}
+	free_strv(m->command, m->ncommand);
+	m->command = v;
+	m->ncommand = argc;
+	return 0;
+}
+
+int sw_model_warn(struct sw_model *m, const char *fmt, ...)
+{
+	char *line = NULL;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vasprintf(&line, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -ENOMEM;
+	size_t cap = m->nwarnings; /* exact-size growth: warnings are rare */
+	char **w = realloc(m->warnings, (cap + 1) * sizeof(*w));
+	if (!w) {
+		free(line);
+		return -ENOMEM;
+	}
+	m->warnings = w;
+	m->warnings[m->nwarnings++] = line;
+	return 0;
+}
+
+static int cmp_tid(const void *a, const void *b)
+{
+	const int32_t *x = a, *y = b; /* {pid, tid} pairs */
+	if (x[0] != y[0])
+		return x[0] < y[0] ? -1 : 1;
+	if (x[1] != y[1])
+		return x[1] < y[1] ? -1 : 1;
+	return 0;
+}
+
+/* Distinct tids of `pid` in a sorted {pid, tid} array. */
+static uint64_t count_tids(const int32_t (*v)[2], size_t n, int32_t pid)
+{
+	uint64_t count = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i][0] != pid)
+			continue;
+		if (i == 0 || v[i - 1][0] != pid || v[i - 1][1] != v[i][1])
+			count++;
+	}
+	return count;
+}
+
+int sw_model_processes(const struct sw_model *m, struct sw_proc_view **out,
+		       size_t *n)
+{
+	size_t np = m->nprocs ? m->nprocs : 1;
+	struct sw_proc_view *v = calloc(np, sizeof(*v));
+	uint32_t(*ep)[2] = calloc(np, sizeof(*ep)); /* naming, exit epoch */
+	int32_t(*tids)[2] = malloc((m->ntids ? m->ntids : 1) * sizeof(*tids));
+	if (!v || !ep || !tids) {
+		free(v);
+		free(ep);
+		free(tids);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < m->ntids; i++) {
+		tids[i][0] = m->tids[i].pid;
+		tids[i][1] = m->tids[i].tid;
+	}
+	qsort(tids, m->ntids, sizeof(*tids), cmp_tid);
+
+	size_t nv = 0;
+	for (size_t i = 0; i < m->nprocs; i++) {
+		const struct sw_proc_rec *p = &m->procs[i];
+		size_t j;
+		for (j = 0; j < nv && v[j].pid != p->pid; j++)
+			;
+		struct sw_proc_view *pv = &v[j];
+		if (j == nv) {
+			nv++;
+			pv->pid = p->pid;
+			pv->threads = count_tids((const int32_t(*)[2])tids,
+						 m->ntids, p->pid);
+		}
+		/* The newest epoch names the process (exec replaced the
+		 * older ones); the exit status too, when it has one. */
+		if (!pv->command || p->epoch >= ep[j][0]) {
+			pv->command = p->command;
+			pv->exe = p->exe;
+			ep[j][0] = p->epoch;
+		}
+		if (p->has_exit && (!pv->has_exit || p->epoch >= ep[j][1])) {
+			pv->has_exit = true;
+			pv->exit_status = p->exit_status;
+			ep[j][1] = p->epoch;
+		}
+		pv->threads_lost += p->threads_lost;
+	}
+	free(ep);
+	free(tids);
+	*out = v;
+	*n = nv;
+	return 0;
+}
+
+uint64_t sw_model_dropped_total(const struct sw_model *m)
+{
+	uint64_t n = 0;
+	for (int c = 0; c < SW_DROP_NCAUSES; c++)
+		n += m->dropped[c];
+	return n;
+}
+
+uint64_t sw_model_threads_lost(const struct sw_model *m)
+{
+	uint64_t n = 0;
+	for (size_t i = 0; i < m->nprocs; i++)
+		n += m->procs[i].threads_lost;
+	return n;
+}

@@ -1,0 +1,173 @@
+/*
+ * output.c - assemble a report (see output.h). The legend and the
+ * warnings come after the table, never inside it, so that anything that
+ * parses strace's table parses ours.
+ */
+#include "output.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "syswatch/rows.h"
+#include "table.h"
+
+int sw_format_parse(const char *s, enum sw_format *out)
+{
+	if (strcmp(s, "text") == 0)
+		*out = SW_FORMAT_TEXT;
+	else if (strcmp(s, "json") == 0)
+		*out = SW_FORMAT_JSON;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/* What the legend says about particular rows; others get the generic text. */
+static const struct {
+	const char *row;
+	const char *note;
+} row_notes[] = {
+	{"getdents64", "readdir refills"},
+	{"dlopen", "its loader work is not in the other rows"},
+};
+
+static const char *note_of(const char *row)
+{
+	for (size_t i = 0; i < sizeof(row_notes) / sizeof(row_notes[0]); i++)
+		if (strcmp(row_notes[i].row, row) == 0)
+			return row_notes[i].note;
+	return NULL;
+}
+
+static void legend(FILE *f, const struct sw_summary *s)
+{
+	if (s->flags & SW_ROWF_LIBC) {
+		fputs("* counted at the libc entry point; strace may show more:", f);
+		const char *sep = " ";
+		for (size_t i = 0; i < s->n; i++) {
+			if (!(s->lines[i].flags & SW_ROWF_LIBC))
+				continue;
+			const char *note = note_of(s->lines[i].name);
+			fprintf(f, "%s%s", sep, s->lines[i].name);
+			if (note)
+				fprintf(f, " (%s)", note);
+			sep = ", ";
+		}
+		fputc('\n', f);
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		if (!(s->lines[i].flags & SW_ROWF_LIBRARY))
+			continue;
+		const char *note = note_of(s->lines[i].name);
+		fprintf(f, "* %s: library call, not a syscall; %s\n",
+			s->lines[i].name,
+			note ? note : "the system calls it makes are not in the other rows");
+	}
+}
+
+static int add_line(char ***v, size_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int add_line(char ***v, size_t *n, const char *fmt, ...)
+{
+	char *line = NULL;
+	va_list ap;
+	va_start(ap, fmt);
+	int len = vasprintf(&line, fmt, ap);
+	va_end(ap);
+	if (len < 0)
+		return -ENOMEM;
+	char **w = realloc(*v, (*n + 1) * sizeof(*w));
+	if (!w) {
+		free(line);
+		return -ENOMEM;
+	}
+	*v = w;
+	w[(*n)++] = line;
+	return 0;
+}
+
+static const char *const drop_causes[SW_DROP_NCAUSES] = {
+	[SW_DROP_RING_FULL] = "ring full (the collector fell behind)",
+	[SW_DROP_TOO_BIG] = "event larger than the ring",
+};
+
+int sw_report_warnings(const struct sw_model *m, char ***out, size_t *n)
+{
+	char **v = NULL;
+	size_t nv = 0;
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < m->nwarnings; i++)
+		rc = add_line(&v, &nv, "%s", m->warnings[i]);
+	for (int c = 0; rc == 0 && c < SW_DROP_NCAUSES; c++) {
+		if (!m->dropped[c])
+			continue;
+		if (drop_causes[c])
+			rc = add_line(&v, &nv,
+				      "syswatch: %" PRIu64 " events dropped: %s; "
+				      "the counts above are still exact",
+				      m->dropped[c], drop_causes[c]);
+		else
+			rc = add_line(&v, &nv,
+				      "syswatch: %" PRIu64 " events dropped "
+				      "(cause %d); the counts above are still exact",
+				      m->dropped[c], c);
+	}
+	uint64_t lost = sw_model_threads_lost(m);
+	if (rc == 0 && lost)
+		rc = add_line(&v, &nv,
+			      "syswatch: %" PRIu64 " threads found no free slot "
+			      "in their process's segment: their calls are not "
+			      "counted",
+			      lost);
+	if (rc == 0 && m->nprocs == 0)
+		rc = add_line(&v, &nv,
+			      "syswatch: no process reported anything: the "
+			      "program did not load the shim (setuid, or "
+			      "LD_PRELOAD removed from its environment?)");
+	if (rc < 0) {
+		for (size_t i = 0; i < nv; i++)
+			free(v[i]);
+		free(v);
+		return rc;
+	}
+	*out = v;
+	*n = nv;
+	return 0;
+}
+
+int sw_report_write(FILE *f, const struct sw_model *m,
+		    const struct sw_report_opts *o)
+{
+	struct sw_summary s;
+	char **warn = NULL;
+	size_t nwarn = 0;
+	int rc = sw_summary_build(m, o->sort, &s);
+	if (rc < 0)
+		return rc;
+	rc = sw_report_warnings(m, &warn, &nwarn);
+	if (rc < 0)
+		goto out_summary;
+	if (o->format == SW_FORMAT_JSON) {
+		rc = sw_json_print(f, m, &s, warn, nwarn);
+	} else {
+		rc = sw_table_print(f, &s);
+		legend(f, &s);
+		for (size_t i = 0; i < nwarn; i++)
+			fprintf(f, "%s\n", warn[i]);
+	}
+	if (fflush(f) != 0 || ferror(f))
+		rc = rc ? rc : -EIO;
+	for (size_t i = 0; i < nwarn; i++)
+		free(warn[i]);
+	free(warn);
+out_summary:
+	sw_summary_free(&s);
+	return rc;
+}

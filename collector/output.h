@@ -1,0 +1,36 @@
+/*
+ * output.h - a whole report: the table or JSON, the legend, the warnings.
+ */
+#ifndef SW_COLLECTOR_OUTPUT_H
+#define SW_COLLECTOR_OUTPUT_H
+
+#include <stdio.h>
+
+#include "model.h"
+#include "summary.h"
+
+enum sw_format {
+	SW_FORMAT_TEXT, /* strace's table */
+	SW_FORMAT_JSON, /* one JSON object */
+};
+
+struct sw_report_opts {
+	enum sw_sort sort;     /* -S */
+	enum sw_format format; /* --format */
+};
+
+/* Parse a --format value (text, json); -EINVAL if unknown. */
+int sw_format_parse(const char *s, enum sw_format *out);
+
+/* Write the report of m to f: the table, then the legend for the kinds of
+ * rows present, then the warnings (or all of it as JSON); 0, -ENOMEM or
+ * -EIO (f could not be written). */
+int sw_report_write(FILE *f, const struct sw_model *m,
+		    const struct sw_report_opts *o);
+
+/* The warning lines of m ("syswatch: ..."): the collector's own, then the
+ * ones derived from the counters (drops, lost threads, nothing seen);
+ * *out is malloc'ed (free each line and the array); 0 or -ENOMEM. */
+int sw_report_warnings(const struct sw_model *m, char ***out, size_t *n);
+
+#endif

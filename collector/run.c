@@ -1,0 +1,300 @@
+/*
+ * run.c - `syswatch run`: check CMD, start it under the shim in a fresh
+ * session, collect until the whole process tree is gone, report.
+ *
+ * We make ourselves a child subreaper, so every descendant, even one
+ * whose parent died, is reaped by us: the tree is over exactly when
+ * waitpid() says ECHILD. While it runs, SIGINT and SIGQUIT (typed at the
+ * terminal, sent to the whole foreground group) are ignored here so the
+ * table is still printed; SIGTERM and SIGHUP are passed on to CMD.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "commands.h"
+#include "engine.h"
+#include "exec.h"
+#include "session.h"
+
+static volatile sig_atomic_t child_pid;
+
+static void forward(int sig)
+{
+	if (child_pid > 0)
+		kill((pid_t)child_pid, sig);
+}
+
+static void set_signal(int sig, void (*handler)(int))
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = handler;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigaction(sig, &sa, NULL);
+}
+
+static const int handled[] = {SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGPIPE};
+
+/* LD_PRELOAD for the program: the shim first (so its wrappers win), then
+ * what was there already, minus any other copy of the shim. */
+static char *preload_value(const char *shim, const char *old)
+{
+	size_t n = strlen(shim) + (old ? strlen(old) : 0) + 2;
+	char *v = malloc(n);
+	if (!v)
+		return NULL;
+	strcpy(v, shim);
+	for (const char *p = old; p && *p;) {
+		size_t len = strcspn(p, ": ");
+		const char *base = memrchr(p, '/', len);
+		base = base ? base + 1 : p;
+		size_t blen = len - (size_t)(base - p);
+		if (len && !(blen == strlen(SW_SHIM_NAME) &&
+			     !memcmp(base, SW_SHIM_NAME, blen))) {
+			strcat(v, ":");
+			strncat(v, p, len);
+		}
+		p += len;
+		p += *p != '\0';
+	}
+	return v;
+}
+
+/* In the child, between fork and exec: the program gets the standard
+ * dispositions back (an ignored signal would stay ignored across exec). */
+static void child_exec(const char *exe, char **args, const char *shim,
+		       const char *session, int errfd)
+{
+	for (size_t i = 0; i < sizeof(handled) / sizeof(handled[0]); i++)
+		set_signal(handled[i], SIG_DFL);
+	char *preload = preload_value(shim, getenv("LD_PRELOAD"));
+	if (!preload || setenv("LD_PRELOAD", preload, 1) < 0 ||
+	    setenv("SYSWATCH_SESSION", session, 1) < 0) {
+		int e = ENOMEM;
+		(void)!write(errfd, &e, sizeof(e));
+		_exit(127);
+	}
+	execv(exe, args);
+	if (errno == ENOEXEC) {
+		/* A script without "#!": run it with sh, as execvp would. */
+		int n = 0;
+		while (args[n])
+			n++;
+		char **sh = calloc((size_t)n + 2, sizeof(*sh));
+		if (sh) {
+			sh[0] = "sh";
+			sh[1] = (char *)exe;
+			for (int i = 1; i < n; i++)
+				sh[i + 1] = args[i];
+			execv("/bin/sh", sh);
+		}
+	}
+	int e = errno;
+	(void)!write(errfd, &e, sizeof(e));
+	_exit(e == ENOENT ? 127 : 126);
+}
+
+static int status_code(int st)
+{
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return 1;
+}
+
+/* Checks made before anything is started; 0, or the exit status. */
+static int preflight(const struct sw_cli *cli, char *shim, char *exe)
+{
+	const char *cmd = cli->args[0];
+	if (sw_find_shim(shim, PATH_MAX) < 0) {
+		sw_error("cannot find " SW_SHIM_NAME " next to the syswatch "
+			 "binary or in ../lib: build it (make) or reinstall");
+		return 1;
+	}
+	if (strpbrk(shim, " :")) {
+		sw_error("the shim's path '%s' has a space or a colon, which "
+			 "LD_PRELOAD cannot express: move syswatch elsewhere", shim);
+		return 1;
+	}
+	int rc = sw_resolve_cmd(cmd, exe, PATH_MAX);
+	if (rc < 0) {
+		sw_error("cannot execute '%s': %s", cmd, strerror(-rc));
+		return rc == -EACCES ? 126 : 127;
+	}
+	if (sw_is_static(exe) == 1) {
+		sw_error("%s is statically linked: it makes system calls without "
+			 "going through libc's dynamic symbols, so syswatch "
+			 "(LD_PRELOAD) cannot see it; use strace instead", cmd);
+		return 2;
+	}
+	return 0;
+}
+
+/* Reap whatever has ended; true once no child is left (ECHILD). */
+static bool reap(struct sw_engine *e, pid_t root, int *root_status,
+		 uint64_t *end_ns)
+{
+	for (;;) {
+		int st;
+		pid_t pid = waitpid(-1, &st, WNOHANG | __WALL);
+		if (pid > 0) {
+			sw_engine_reaped(e, pid, st);
+			if (pid == root)
+				*root_status = st;
+			*end_ns = sw_mono_ns();
+			continue;
+		}
+		if (pid == 0)
+			return false;
+		if (errno == EINTR)
+			continue;
+		return true; /* ECHILD */
+	}
+}
+
+/* Start the program; its pid, or -1 with the exit status in *status. */
+static pid_t spawn(const struct sw_cli *cli, const char *exe, const char *shim,
+		   const char *session, int *status)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		sw_error("pipe: %s", strerror(errno));
+		*status = 1;
+		return -1;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		sw_error("fork: %s", strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		*status = 1;
+		return -1;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		child_exec(exe, cli->args, shim, session, p[1]);
+	}
+	child_pid = pid;
+	close(p[1]);
+	int e = 0;
+	ssize_t n;
+	while ((n = read(p[0], &e, sizeof(e))) < 0 && errno == EINTR)
+		;
+	close(p[0]);
+	if (n == (ssize_t)sizeof(e)) {
+		int st;
+		waitpid(pid, &st, 0);
+		sw_error("cannot execute '%s': %s", cli->args[0], strerror(e));
+		*status = e == ENOENT ? 127 : 126;
+		return -1;
+	}
+	return pid;
+}
+
+int sw_cmd_run(const struct sw_cli *cli)
+{
+	char shim[PATH_MAX], exe[PATH_MAX], userdir[256], err[512];
+	struct sw_session sess = {.dirfd = -1};
+	struct sw_trace_writer *tw = NULL;
+	struct sw_engine *e = NULL;
+	struct sw_engine_opts eo = {.session = &sess};
+	struct sw_model m;
+	pid_t root = -1;
+	int status = preflight(cli, shim, exe);
+	if (status)
+		return status;
+
+	sw_model_init(&m);
+	status = 1;
+	FILE *out = sw_output_open(cli->output);
+	if (!out)
+		goto out_model;
+	if (sw_model_builtin_rows(&m) < 0 ||
+	    sw_model_set_command(&m, cli->args, (size_t)cli->nargs) < 0) {
+		sw_error("out of memory");
+		goto out_file;
+	}
+	m.start_real_ns = sw_real_ns();
+	if (sw_trace_start(cli->trace ? cli->trace : sw_env("SYSWATCH_TRACE"), &m,
+			   &tw) < 0)
+		goto out_file;
+	if (sw_userdir_path(SW_SHM_BASE, userdir, sizeof(userdir)) < 0 ||
+	    sw_userdir_ensure(userdir, err, sizeof(err)) < 0 ||
+	    sw_session_create(&sess, userdir, err, sizeof(err)) < 0) {
+		sw_error("%s", err);
+		goto out_trace;
+	}
+	eo.model = &m;
+	eo.trace = tw;
+	if (sw_engine_new(&e, &eo) < 0) {
+		sw_error("out of memory");
+		goto out_session;
+	}
+
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	set_signal(SIGINT, SIG_IGN);
+	set_signal(SIGQUIT, SIG_IGN);
+	set_signal(SIGTERM, forward);
+	set_signal(SIGHUP, forward);
+	set_signal(SIGPIPE, SIG_IGN); /* a closed stderr is a write error */
+	uint64_t start_ns = sw_mono_ns(), end_ns = start_ns;
+	root = spawn(cli, exe, shim, sess.path, &status);
+	if (root < 0)
+		goto out_engine;
+
+	int root_status = 0;
+	uint64_t pause = 0, moved = 0;
+	bool engine_ok = true;
+	for (;;) {
+		if (engine_ok && sw_engine_pass(e, &moved) < 0) {
+			sw_error("out of memory: no longer collecting");
+			engine_ok = false;
+		}
+		if (reap(e, root, &root_status, &end_ns))
+			break;
+		pause = sw_pace(moved, pause);
+		sw_sleep_ns(pause);
+	}
+	child_pid = 0;
+	if (engine_ok && sw_engine_finish(e) < 0)
+		sw_error("out of memory: the report is incomplete");
+	status = status_code(root_status);
+	m.wall_ns = end_ns - start_ns;
+	m.has_exit = true;
+	m.exit_status = status;
+	int trace_rc = sw_trace_finish(tw, &m);
+	tw = NULL;
+	int out_rc = sw_output_finish(out, cli->output, &m, &cli->report);
+	out = NULL;
+	if (out_rc == 0)
+		sw_session_remove(&sess); /* else leave the data for a look */
+	if ((out_rc < 0 || trace_rc < 0) && status == 0)
+		status = 1;
+out_engine:
+	sw_engine_free(e);
+out_session:
+	if (root < 0)
+		sw_session_remove(&sess);
+	sw_session_close(&sess);
+out_trace:
+	if (tw)
+		sw_trace_close(tw);
+out_file:
+	if (out && out != stderr)
+		fclose(out);
+out_model:
+	sw_model_free(&m);
+	return status;
+}
