@@ -26,9 +26,10 @@ struct sw_event {
 	int32_t fd;
 	uint64_t addr;
 	uint64_t aux;
+	uint64_t gap;
 	const char *path;
 	uint32_t path_len;
-	unsigned has_err : 1, has_fd : 1, has_path : 1, has_addr : 1, has_aux : 1;
+	unsigned has_err : 1, has_fd : 1, has_path : 1, has_addr : 1, has_aux : 1, has_gap : 1;
 };
 
 static inline uint8_t *sw__put_varint(uint8_t *p, uint64_t v)
@@ -82,6 +83,8 @@ static inline size_t sw__encode_event(uint8_t *buf, const struct sw_event *ev)
 		p = sw__put_varint(sw__put_key(p, 9, SW_WT_VARINT), ev->addr);
 	if (ev->has_aux)
 		p = sw__put_varint(sw__put_key(p, 10, SW_WT_VARINT), ev->aux);
+	if (ev->has_gap)
+		p = sw__put_varint(sw__put_key(p, 11, SW_WT_VARINT), ev->gap);
 	return (size_t)(p - buf);
 }
 

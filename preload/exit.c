@@ -26,8 +26,11 @@ __attribute__((noreturn)) static void die_now(unsigned fn, int status)
 
 SW_EXPORT void exit(int status)
 {
-	sw__g.exit_status = status;
-	sw__g.have_exit_status = 1;
+	/* Not in a vfork child: its memory is its parent's. */
+	if (sw__g.seg != NULL && sw__g.seg->pid == (int)sw__sys0(SYS_getpid)) {
+		sw__g.exit_status = status;
+		sw__g.have_exit_status = 1;
+	}
 	die_now(SW_FN_exit, status);
 }
 

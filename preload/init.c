@@ -158,18 +158,57 @@ static int start_auto_session(void)
 	return 0;
 }
 
+/*
+ * Around fork, the forking thread's busy flag is held: in the child, any
+ * wrapped call made by other atfork handlers before ours passes through
+ * instead of writing into the parent's segment (still mapped, and shared).
+ */
+static void before_fork(void)
+{
+	sw__t.busy++;
+}
+
+static void after_fork_parent(void)
+{
+	sw__t.busy--;
+}
+
 static void after_fork_child(void)
 {
-	if (sw__g.seg == NULL)
-		return;
-	sw__segment_drop();
-	sw__g.auto_root = 0;
-	if (sw__segment_create() != 0) {
-		__atomic_store_n(&sw__g.gen, 0, __ATOMIC_RELEASE);
-		return;
+	if (sw__g.seg != NULL) {
+		sw__segment_drop();
+		sw__g.auto_root = 0;
+		sw__g.have_exit_status = 0;
+		if (sw__segment_create() != 0) {
+			__atomic_store_n(&sw__g.gen, 0, __ATOMIC_RELEASE);
+		} else {
+			uint32_t g = sw__g.gen + 1;
+			__atomic_store_n(&sw__g.gen, g ? g : 1, __ATOMIC_RELEASE);
+		}
 	}
-	uint32_t g = sw__g.gen + 1;
-	__atomic_store_n(&sw__g.gen, g ? g : 1, __ATOMIC_RELEASE);
+	sw__t.busy--;
+}
+
+/* The session directory named in the environment: a real directory of
+ * ours, mode 0700 (a planted link or someone else's directory is refused). */
+static int session_ok(const char *dir)
+{
+	struct stat st;
+	long r = sw__sys4(SYS_newfstatat, AT_FDCWD, dir, &st, AT_SYMLINK_NOFOLLOW);
+	if (r < 0)
+		return (int)r;
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 077) != 0)
+		return -EPERM;
+	return 0;
+}
+
+/* Remember where this library lives, for execs under --follow-exec. */
+static void note_self_path(void)
+{
+	Dl_info info;
+	if (dladdr((void *)&note_self_path, &info) != 0 && info.dli_fname != NULL &&
+	    strlen(info.dli_fname) < sizeof sw__g.self_path)
+		strcpy(sw__g.self_path, info.dli_fname);
 }
 
 __attribute__((constructor(101))) static void sw_init(void)
@@ -190,10 +229,19 @@ __attribute__((constructor(101))) static void sw_init(void)
 	sw__g.nslots = (uint32_t)env_num("SYSWATCH_SLOTS", SW_SLOTS_DEFAULT, 1, SW_SLOTS_MAX);
 
 	sw__resolve_all();
+	note_self_path();
+	const char *follow = getenv("SYSWATCH_FOLLOW_EXEC");
+	sw__g.follow_exec = follow != NULL && strcmp(follow, "1") == 0;
 	const char *session = getenv("SYSWATCH_SESSION");
 	if (session != NULL && *session != 0) {
 		if (strlen(session) >= sizeof sw__g.session)
 			return;
+		int r = session_ok(session);
+		if (r < 0) {
+			fprintf(stderr, "syswatch: session directory %s is not a private directory "
+					"of ours (%s); not tracing\n", session, strerror(-r));
+			return;
+		}
 		strcpy(sw__g.session, session);
 		const char *root = getenv("SYSWATCH_ROOT_PID");
 		if (root != NULL && atoi(root) == getpid())
@@ -204,7 +252,7 @@ __attribute__((constructor(101))) static void sw_init(void)
 	if (sw__segment_create() != 0)
 		return;
 	(void)sw__thread_init();
-	(void)pthread_atfork(NULL, NULL, after_fork_child);
+	(void)pthread_atfork(before_fork, after_fork_parent, after_fork_child);
 	sw__g.on = 1;
 	__atomic_store_n(&sw__g.gen, 1, __ATOMIC_RELEASE);
 }
@@ -220,6 +268,8 @@ void sw__process_end(int status, int have_status)
 	struct sw_seg_header *h = sw__g.seg;
 	if (h == NULL || __atomic_load_n(&h->state, __ATOMIC_ACQUIRE) != SW_SEG_RUNNING)
 		return;
+	if (h->pid != (int)sw__sys0(SYS_getpid))
+		return; /* a vfork child: the segment is its parent's */
 	struct sw_tls *t = sw__enter();
 	if (t != NULL) {
 		uint64_t now = sw__ticks();

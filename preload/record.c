@@ -67,6 +67,10 @@ static void push_event(struct sw_tls *t, unsigned fn, unsigned row, uint64_t t0,
 		ev.aux = cap->aux;
 		ev.has_aux = 1;
 	}
+	if (t->gap != 0) {
+		ev.gap = t->gap;
+		ev.has_gap = 1;
+	}
 	uint8_t buf[SW_EVENT_MAX];
 	uint8_t *body = buf + 2; /* room for a two-byte length prefix */
 	size_t n = sw__encode_event(body, &ev);
@@ -83,10 +87,13 @@ static void push_event(struct sw_tls *t, unsigned fn, unsigned row, uint64_t t0,
 	uint32_t size = sw__g.seg->ring_size;
 	if (len > size) {
 		BUMP(t->slot->dropped[SW_DROP_TOO_BIG], 1);
+		t->gap++;
 	} else if (sw__ring_push(t->slot, t->ring, size, rec, len) != 0) {
 		BUMP(t->slot->dropped[SW_DROP_RING_FULL], 1);
+		t->gap++;
 	} else {
 		BUMP(t->slot->events, 1);
+		t->gap = 0;
 	}
 }
 

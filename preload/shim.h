@@ -29,7 +29,9 @@ struct sw_global {
 	int auto_root;                /* we started the collector: wait for it */
 	int exit_status;              /* set by exit()/_exit() */
 	int have_exit_status;         /* exit_status is valid */
+	int follow_exec;              /* run --follow-exec: keep the shim in execs */
 	char session[256];            /* session directory */
+	char self_path[512];          /* this library's path, for --follow-exec */
 };
 
 /* Per-thread state, initial-exec TLS so that access never allocates. */
@@ -40,6 +42,7 @@ struct sw_tls {
 	struct sw_counter *counters;  /* slot's counter array */
 	uint8_t *ring;                /* slot's ring bytes */
 	int32_t tid;                  /* tid at claim time */
+	uint32_t gap;                 /* events dropped since the last pushed */
 };
 
 extern struct sw_global sw__g SW_HIDDEN;

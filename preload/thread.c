@@ -84,6 +84,7 @@ struct sw_tls *sw__enter_slow(struct sw_tls *t)
 		t->counters = (struct sw_counter *)((uint8_t *)s + h->slot_header_size);
 		t->ring = (uint8_t *)t->counters + (uint64_t)h->nrows * h->counter_size;
 		t->tid = s->tid;
+		t->gap = 0;
 		bump_high_water(h, i + 1);
 		if (exit_key_ok)
 			(void)pthread_setspecific(exit_key, s);

@@ -119,7 +119,14 @@
  X(usleep,      int, clock_nanosleep, NEG, CAP_NONE, VA_NONE, (useconds_t a0), (a0), 1, none, 0) \
  X(sleep,       unsigned int, clock_nanosleep, NONE, CAP_NONE, VA_NONE, (unsigned int a0), (a0), 1, none, 0)
 
-#define SW_CALLS(X) SW_CALLS_FS(X) SW_CALLS_MEM(X) SW_CALLS_TIME(X)
+#define SW_CALLS_PROC(X) \
+ X(wait,        pid_t, wait4, NEG, CAP_NONE, VA_NONE, (int *a0), (a0), 1, none, 0) \
+ X(waitpid,     pid_t, wait4, NEG, CAP_NONE, VA_NONE, (pid_t a0, int *a1, int a2), (a0, a1, a2), 1, none, 0) \
+ X(wait4,       pid_t, wait4, NEG, CAP_NONE, VA_NONE, (pid_t a0, int *a1, int a2, struct rusage *a3), (a0, a1, a2, a3), 1, none, 0) \
+ X(waitid,      int, waitid, NEG, CAP_NONE, VA_NONE, (idtype_t a0, id_t a1, siginfo_t *a2, int a3), (a0, a1, a2, a3), 1, none, 0) \
+ X(kill,        int, kill, NEG, CAP_NONE, VA_NONE, (pid_t a0, int a1), (a0, a1), 1, none, 0)
+
+#define SW_CALLS(X) SW_CALLS_FS(X) SW_CALLS_MEM(X) SW_CALLS_TIME(X) SW_CALLS_PROC(X)
 
 /*
  * The synchronisation calls (DESIGN.md, decision 7). They do not fit the
@@ -189,7 +196,8 @@
 /* clang-format on */
 
 /* Function ids, in table order. The few functions wrapped by hand (dlopen,
- * whose caller's address matters; the exit family, which never returns)
+ * whose caller's address matters; the exit and exec families, which do not
+ * return; fork and vfork, which return twice; syscall, variadic by number)
  * have ids after the table's. */
 enum sw_fn_id {
 #define SW_FN_ENUM(name, ...) SW_FN_##name,
@@ -202,6 +210,20 @@ enum sw_fn_id {
 	SW_FN__Exit,
 	SW_FN_syscall,
 	SW_FN_pthread_exit,
+	SW_FN_fork,
+	SW_FN_vfork,
+	SW_FN_execve,
+	SW_FN_execv,
+	SW_FN_execvp,
+	SW_FN_execvpe,
+	SW_FN_execl,
+	SW_FN_execlp,
+	SW_FN_execle,
+	SW_FN_fexecve,
+	SW_FN_execveat,
+	SW_FN_posix_spawn,
+	SW_FN_posix_spawnp,
+	SW_FN_system,
 	SW_FN_COUNT
 };
 

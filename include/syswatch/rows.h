@@ -61,7 +61,15 @@
 	X(exit_group, "exit_group", SW_CLASS_PROCESS, 0)                     \
 	X(futex, "futex", SW_CLASS_LOCK, 0)                                  \
 	X(clock_nanosleep, "clock_nanosleep", SW_CLASS_TIME, 0)              \
-	X(clone3, "clone3", SW_CLASS_PROCESS, 0)
+	X(clone3, "clone3", SW_CLASS_PROCESS, 0)                             \
+	X(clone, "clone", SW_CLASS_PROCESS, 0)                               \
+	X(vfork, "vfork", SW_CLASS_PROCESS, 0)                               \
+	X(execve, "execve", SW_CLASS_PROCESS, 0)                             \
+	X(execveat, "execveat", SW_CLASS_PROCESS, 0)                         \
+	X(wait4, "wait4", SW_CLASS_PROCESS, 0)                               \
+	X(waitid, "waitid", SW_CLASS_PROCESS, 0)                             \
+	X(kill, "kill", SW_CLASS_PROCESS, 0)                                 \
+	X(system, "system", SW_CLASS_LIB, SW_ROWF_LIBRARY)
 
 enum sw_class {
 	SW_CLASS_FILE,
