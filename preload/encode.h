@@ -29,7 +29,9 @@ struct sw_event {
 	uint64_t gap;
 	const char *path;
 	uint32_t path_len;
-	unsigned has_err : 1, has_fd : 1, has_path : 1, has_addr : 1, has_aux : 1, has_gap : 1;
+	const void *sa;
+	uint32_t sa_len;
+	unsigned has_err : 1, has_fd : 1, has_path : 1, has_addr : 1, has_aux : 1, has_gap : 1, has_sa : 1;
 };
 
 static inline uint8_t *sw__put_varint(uint8_t *p, uint64_t v)
@@ -60,7 +62,7 @@ static inline uint8_t *sw__put_key(uint8_t *p, unsigned field, unsigned wt)
 
 /*
  * Encode ev as a message body into buf (no length prefix); returns the
- * number of bytes written. buf must hold 64 + path_len bytes.
+ * number of bytes written. buf must hold 100 + path_len + sa_len bytes.
  */
 static inline size_t sw__encode_event(uint8_t *buf, const struct sw_event *ev)
 {
@@ -85,6 +87,11 @@ static inline size_t sw__encode_event(uint8_t *buf, const struct sw_event *ev)
 		p = sw__put_varint(sw__put_key(p, 10, SW_WT_VARINT), ev->aux);
 	if (ev->has_gap)
 		p = sw__put_varint(sw__put_key(p, 11, SW_WT_VARINT), ev->gap);
+	if (ev->has_sa) {
+		p = sw__put_varint(sw__put_key(p, 12, SW_WT_LEN), ev->sa_len);
+		memcpy(p, ev->sa, ev->sa_len);
+		p += ev->sa_len;
+	}
 	return (size_t)(p - buf);
 }
 

@@ -67,6 +67,11 @@ static void push_event(struct sw_tls *t, unsigned fn, unsigned row, uint64_t t0,
 		ev.aux = cap->aux;
 		ev.has_aux = 1;
 	}
+	if (cap->sa != NULL && cap->sa_len > 0) {
+		ev.sa = cap->sa;
+		ev.sa_len = cap->sa_len < SW_SOCKADDR_MAX ? cap->sa_len : SW_SOCKADDR_MAX;
+		ev.has_sa = 1;
+	}
 	if (t->gap != 0) {
 		ev.gap = t->gap;
 		ev.has_gap = 1;

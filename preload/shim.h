@@ -57,6 +57,8 @@ struct sw_cap {
 	int has_addr;
 	uint64_t aux;     /* valid when has_aux: futex op */
 	int has_aux;
+	const void *sa;   /* socket address, or NULL */
+	uint32_t sa_len;
 };
 
 struct sw_tls *sw__enter_slow(struct sw_tls *t) SW_HIDDEN;

@@ -22,6 +22,14 @@
 #include <stdio.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <netdb.h>
+#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <sys/select.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
@@ -70,6 +78,8 @@ enum { SW_ROW_none = -1 };
 #define CAP_DIR(d) (cap.fd = sw__dir_fd(d), cap.has_fd = 1);
 #define CAP_FILE(f) (cap.fd = sw__file_fd(f), cap.has_fd = 1);
 #define CAP_ADDR(x) (cap.addr = (uintptr_t)(x), cap.has_addr = 1);
+#define CAP_SA(f, addr_, len_) \
+	(cap.fd = (f), cap.has_fd = 1, cap.sa = (addr_), cap.sa_len = (addr_) ? (uint32_t)(len_) : 0);
 
 /* Variadic tails. */
 #define VA_NONE

@@ -57,6 +57,9 @@ static void check_one(const struct sw_event *ev)
 	m.aux = ev->aux;
 	m.has_gap = ev->has_gap;
 	m.gap = ev->gap;
+	m.has_sockaddr = ev->has_sa;
+	m.sockaddr.data = (uint8_t *)ev->sa;
+	m.sockaddr.len = ev->sa_len;
 
 	uint8_t want[2048], got[2048];
 	size_t wn = sw__event__pack(&m, want);
@@ -89,9 +92,17 @@ Test(encode, matches_protobuf_c_pack_on_randomized_events)
 			.has_addr = rnd() & 1,
 			.has_aux = rnd() & 1,
 			.has_gap = rnd() & 1,
+			.has_sa = rnd() & 1,
 		};
 		ev.aux = ev.has_aux ? rnd_u64() : 0;
 		ev.gap = ev.has_gap ? rnd_u64() : 0;
+		static uint8_t sa[SW_SOCKADDR_MAX];
+		if (ev.has_sa) {
+			ev.sa_len = (uint32_t)(rnd() % (SW_SOCKADDR_MAX + 1));
+			for (uint32_t k = 0; k < ev.sa_len; k++)
+				sa[k] = (uint8_t)rnd();
+			ev.sa = sa;
+		}
 		ev.err = ev.has_err ? (uint32_t)rnd_u64() : 0;
 		ev.fd = ev.has_fd ? (int32_t)rnd_u64() : 0;
 		ev.addr = ev.has_addr ? rnd_u64() : 0;
@@ -117,13 +128,15 @@ Test(encode, negative_results_and_fds_use_zigzag)
 Test(encode, largest_event_fits_the_shims_buffer)
 {
 	static char path[SW_PATH_MAX];
+	static uint8_t sa[SW_SOCKADDR_MAX];
 	memset(path, 'x', sizeof path);
 	struct sw_event ev = {.row = UINT32_MAX, .fn = UINT32_MAX, .start = UINT64_MAX,
 			      .dur = UINT64_MAX, .result = INT64_MIN, .has_err = 1,
 			      .err = UINT32_MAX, .has_fd = 1, .fd = INT32_MIN, .has_path = 1,
 			      .path = path, .path_len = SW_PATH_MAX, .has_addr = 1,
 			      .addr = UINT64_MAX, .has_aux = 1, .aux = UINT64_MAX,
-			      .has_gap = 1, .gap = UINT64_MAX};
+			      .has_gap = 1, .gap = UINT64_MAX, .has_sa = 1, .sa = sa,
+			      .sa_len = SW_SOCKADDR_MAX};
 	uint8_t buf[4096];
 	size_t n = sw__encode_event(buf, &ev);
 	cr_expect_leq(n + 2, SW_EVENT_MAX, "max event %zu + prefix exceeds SW_EVENT_MAX", n);

@@ -23,7 +23,15 @@
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <time.h>
+#include <netdb.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <sys/select.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -277,6 +285,96 @@ Test(wrapper_errno, time_family)
 	CASE(clock_nanosleep, 1, (-42, 0, &tiny, NULL));
 	CASE(usleep, 1, (1));
 	CASE(sleep, 1, (0));
+}
+
+Test(wrapper_errno, more_file_calls_on_failure)
+{
+	char buf[16];
+	CASE(__pread_chk, 1, (-1, buf, sizeof buf, 0, sizeof buf));
+	CASE(__pread64_chk, 1, (-1, buf, sizeof buf, 0, sizeof buf));
+	CASE(__readlink_chk, 1, (missing, buf, sizeof buf, sizeof buf));
+	CASE(__readlinkat_chk, 1, (AT_FDCWD, missing, buf, sizeof buf, sizeof buf));
+	CASE(__getcwd_chk, 1, (buf, 1, sizeof buf));
+	CASE(chdir, 1, (missing));
+	CASE(fchdir, 1, (-1));
+	CASE(chmod, 1, (missing, 0600));
+	CASE(fchmod, 1, (-1, 0600));
+	CASE(fchmodat, 1, (AT_FDCWD, missing, 0600, 0));
+	CASE(chown, 1, (missing, 0, 0));
+	CASE(lchown, 1, (missing, 0, 0));
+	CASE(fchown, 1, (-1, 0, 0));
+	CASE(symlink, 1, ("/x", missing));
+	CASE(link, 1, (missing, "/nonexistent-syswatch/y"));
+	CASE(truncate, 1, (missing, 0));
+	CASE(truncate64, 1, (missing, 0));
+	CASE(getdents64, 1, (-1, buf, sizeof buf));
+	CASE(sendfile, 1, (-1, -1, NULL, 1));
+	CASE(sendfile64, 1, (-1, -1, NULL, 1));
+	CASE(copy_file_range, 1, (-1, NULL, -1, NULL, 1, 0));
+	CASE(splice, 1, (-1, NULL, -1, NULL, 1, 0));
+	CASE(eventfd, 1, (0, -1));
+	CASE(inotify_init1, 1, (-1));
+	CASE(inotify_add_watch, 1, (-1, "/", IN_CREATE));
+	CASE(inotify_rm_watch, 1, (-1, 1));
+	int lowfd = dup(0);
+	CASE(inotify_init, 1, ());
+	/* two new descriptors (libc's and the shim's call): close them */
+	for (int fd = lowfd + 1; fd < lowfd + 3; fd++)
+		close(fd);
+	close(lowfd);
+}
+
+Test(wrapper_errno, network_calls_on_failure)
+{
+	char buf[16];
+	struct sockaddr_in sin = {.sin_family = AF_INET};
+	socklen_t len = sizeof sin;
+	struct iovec iov = {buf, sizeof buf};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+	struct mmsghdr mm = {.msg_hdr = mh};
+	int v = 0, sv[2];
+	socklen_t vl = sizeof v;
+	struct addrinfo *ai = NULL;
+	CASE(socket, 1, (-1, SOCK_STREAM, 0));
+	CASE(socketpair, 1, (AF_INET, SOCK_STREAM, 0, sv));
+	CASE(connect, 1, (-1, (struct sockaddr *)&sin, len));
+	CASE(bind, 1, (-1, (struct sockaddr *)&sin, len));
+	CASE(accept, 1, (-1, NULL, NULL));
+	CASE(accept4, 1, (-1, NULL, NULL, 0));
+	CASE(listen, 1, (-1, 1));
+	CASE(shutdown, 1, (-1, SHUT_RD));
+	CASE(getsockname, 1, (-1, (struct sockaddr *)&sin, &len));
+	CASE(getpeername, 1, (-1, (struct sockaddr *)&sin, &len));
+	CASE(send, 1, (-1, buf, 1, 0));
+	CASE(sendto, 1, (-1, buf, 1, 0, (struct sockaddr *)&sin, len));
+	CASE(sendmsg, 1, (-1, &mh, 0));
+	CASE(sendmmsg, 1, (-1, &mm, 1, 0));
+	CASE(recv, 1, (-1, buf, 1, 0));
+	CASE(__recv_chk, 1, (-1, buf, 1, sizeof buf, 0));
+	CASE(recvfrom, 1, (-1, buf, 1, 0, NULL, NULL));
+	CASE(__recvfrom_chk, 1, (-1, buf, 1, sizeof buf, 0, NULL, NULL));
+	CASE(recvmsg, 1, (-1, &mh, 0));
+	CASE(recvmmsg, 1, (-1, &mm, 1, 0, NULL));
+	CASE(getsockopt, 1, (-1, SOL_SOCKET, SO_TYPE, &v, &vl));
+	CASE(setsockopt, 1, (-1, SOL_SOCKET, SO_REUSEADDR, &v, vl));
+	CASE(getaddrinfo, 1, (NULL, NULL, NULL, &ai));
+}
+
+Test(wrapper_errno, waiting_calls)
+{
+	struct timespec bad = {0, 2000000000L};
+	struct epoll_event ev = {0};
+	CASE(poll, 1, (NULL, 0, 0));
+	CASE(__poll_chk, 1, (NULL, 0, 0, 0));
+	CASE(ppoll, 1, (NULL, 0, &bad, NULL));
+	CASE(__ppoll_chk, 1, (NULL, 0, &bad, NULL, 0));
+	CASE(select, 1, (-1, NULL, NULL, NULL, NULL));
+	CASE(pselect, 1, (-1, NULL, NULL, NULL, NULL, NULL));
+	CASE(epoll_create, 1, (0));
+	CASE(epoll_create1, 1, (-1));
+	CASE(epoll_ctl, 1, (-1, EPOLL_CTL_ADD, 0, &ev));
+	CASE(epoll_wait, 1, (-1, &ev, 1, 0));
+	CASE(epoll_pwait, 1, (-1, &ev, 1, 0, NULL));
 }
 
 Test(wrapper_errno, process_family)

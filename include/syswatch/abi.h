@@ -35,8 +35,9 @@
 #define SW_SLOTS_MAX 8192u
 
 /* Largest encoded event, including its length prefix. */
-#define SW_EVENT_MAX 1200u
+#define SW_EVENT_MAX 1400u
 #define SW_PATH_MAX 1024u /* captured paths are cut to this many bytes */
+#define SW_SOCKADDR_MAX 128u /* captured socket addresses, at most */
 
 enum sw_clock {
 	SW_CLOCK_MONOTONIC = 1, /* ticks are CLOCK_MONOTONIC nanoseconds */

@@ -14,7 +14,8 @@
  *           returned, 0 on success), NUL (NULL), MAPF (MAP_FAILED), NONE
  *   cap     what the event records, evaluated before the real call:
  *           CAP_NONE, CAP_FD(fd), CAP_PATH(path), CAP_AT(dirfd, path),
- *           CAP_ADDR(addr, len)
+ *           CAP_ADDR(addr), CAP_SA(fd, sockaddr, len) (the peer or local
+ *           address of connect/bind/sendto, kept as raw sockaddr bytes)
  *   va      how trailing variadic arguments are fetched: VA_NONE,
  *           VA_MODE(flagsarg) (open's mode), VA_ARG(lastarg) (fcntl/ioctl)
  *   params  the parameter list, arguments named a0..a5 (and va)
@@ -104,7 +105,34 @@
  X(dup2,        int, dup2, NEG, CAP_FD(a0), VA_NONE, (int a0, int a1), (a0, a1), 1, none, 0) \
  X(dup3,        int, dup3, NEG, CAP_FD(a0), VA_NONE, (int a0, int a1, int a2), (a0, a1, a2), 1, none, 0) \
  X(pipe,        int, pipe2, NEG, CAP_NONE, VA_NONE, (int a0[2]), (a0), 1, none, 0) \
- X(pipe2,       int, pipe2, NEG, CAP_NONE, VA_NONE, (int a0[2], int a1), (a0, a1), 1, none, 0)
+ X(pipe2,       int, pipe2, NEG, CAP_NONE, VA_NONE, (int a0[2], int a1), (a0, a1), 1, none, 0) \
+ X(__pread_chk, ssize_t, pread64, NEG, CAP_FD(a0), VA_NONE, (int a0, void *a1, size_t a2, off_t a3, size_t a4), (a0, a1, a2, a3, a4), 1, none, 0) \
+ X(__pread64_chk, ssize_t, pread64, NEG, CAP_FD(a0), VA_NONE, (int a0, void *a1, size_t a2, off64_t a3, size_t a4), (a0, a1, a2, a3, a4), 1, none, 0) \
+ X(__readlink_chk, ssize_t, readlink, NEG, CAP_PATH(a0), VA_NONE, (const char *a0, char *a1, size_t a2, size_t a3), (a0, a1, a2, a3), 1, none, 0) \
+ X(__readlinkat_chk, ssize_t, readlinkat, NEG, CAP_AT(a0, a1), VA_NONE, (int a0, const char *a1, char *a2, size_t a3, size_t a4), (a0, a1, a2, a3, a4), 1, none, 0) \
+ X(__getcwd_chk, char *, getcwd, NUL, CAP_NONE, VA_NONE, (char *a0, size_t a1, size_t a2), (a0, a1, a2), 1, none, 0) \
+ X(chdir,       int, chdir, NEG, CAP_PATH(a0), VA_NONE, (const char *a0), (a0), 1, none, 0) \
+ X(fchdir,      int, fchdir, NEG, CAP_FD(a0), VA_NONE, (int a0), (a0), 1, none, 0) \
+ X(chmod,       int, chmod, NEG, CAP_PATH(a0), VA_NONE, (const char *a0, mode_t a1), (a0, a1), 1, none, 0) \
+ X(fchmod,      int, fchmod, NEG, CAP_FD(a0), VA_NONE, (int a0, mode_t a1), (a0, a1), 1, none, 0) \
+ X(fchmodat,    int, fchmodat, NEG, CAP_AT(a0, a1), VA_NONE, (int a0, const char *a1, mode_t a2, int a3), (a0, a1, a2, a3), 1, none, 0) \
+ X(chown,       int, chown, NEG, CAP_PATH(a0), VA_NONE, (const char *a0, uid_t a1, gid_t a2), (a0, a1, a2), 1, none, 0) \
+ X(lchown,      int, lchown, NEG, CAP_PATH(a0), VA_NONE, (const char *a0, uid_t a1, gid_t a2), (a0, a1, a2), 1, none, 0) \
+ X(fchown,      int, fchown, NEG, CAP_FD(a0), VA_NONE, (int a0, uid_t a1, gid_t a2), (a0, a1, a2), 1, none, 0) \
+ X(symlink,     int, symlink, NEG, CAP_PATH(a1), VA_NONE, (const char *a0, const char *a1), (a0, a1), 1, none, 0) \
+ X(link,        int, link, NEG, CAP_PATH(a1), VA_NONE, (const char *a0, const char *a1), (a0, a1), 1, none, 0) \
+ X(truncate,    int, truncate, NEG, CAP_PATH(a0), VA_NONE, (const char *a0, off_t a1), (a0, a1), 1, none, 0) \
+ X(truncate64,  int, truncate, NEG, CAP_PATH(a0), VA_NONE, (const char *a0, off64_t a1), (a0, a1), 1, none, 0) \
+ X(getdents64,  ssize_t, getdents64, NEG, CAP_FD(a0), VA_NONE, (int a0, void *a1, size_t a2), (a0, a1, a2), 1, none, 0) \
+ X(sendfile,    ssize_t, sendfile, NEG, CAP_FD(a1), VA_NONE, (int a0, int a1, off_t *a2, size_t a3), (a0, a1, a2, a3), 1, none, 0) \
+ X(sendfile64,  ssize_t, sendfile, NEG, CAP_FD(a1), VA_NONE, (int a0, int a1, off64_t *a2, size_t a3), (a0, a1, a2, a3), 1, none, 0) \
+ X(copy_file_range, ssize_t, copy_file_range, NEG, CAP_FD(a0), VA_NONE, (int a0, off64_t *a1, int a2, off64_t *a3, size_t a4, unsigned int a5), (a0, a1, a2, a3, a4, a5), 1, none, 0) \
+ X(splice,      ssize_t, splice, NEG, CAP_FD(a0), VA_NONE, (int a0, off64_t *a1, int a2, off64_t *a3, size_t a4, unsigned int a5), (a0, a1, a2, a3, a4, a5), 1, none, 0) \
+ X(eventfd,     int, eventfd2, NEG, CAP_NONE, VA_NONE, (unsigned int a0, int a1), (a0, a1), 1, none, 0) \
+ X(inotify_init, int, inotify_init, NEG, CAP_NONE, VA_NONE, (void), (), 1, none, 0) \
+ X(inotify_init1, int, inotify_init1, NEG, CAP_NONE, VA_NONE, (int a0), (a0), 1, none, 0) \
+ X(inotify_add_watch, int, inotify_add_watch, NEG, CAP_AT(a0, a1), VA_NONE, (int a0, const char *a1, uint32_t a2), (a0, a1, a2), 1, none, 0) \
+ X(inotify_rm_watch, int, inotify_rm_watch, NEG, CAP_FD(a0), VA_NONE, (int a0, int a1), (a0, a1), 1, none, 0)
 
 #define SW_CALLS_MEM(X) \
  X(mmap,        void *, mmap, MAPF, CAP_FD(a4), VA_NONE, (void *a0, size_t a1, int a2, int a3, int a4, off_t a5), (a0, a1, a2, a3, a4, a5), 1, none, 0) \
@@ -112,6 +140,44 @@
  X(munmap,      int, munmap, NEG, CAP_ADDR(a0), VA_NONE, (void *a0, size_t a1), (a0, a1), 1, none, 0) \
  X(mprotect,    int, mprotect, NEG, CAP_ADDR(a0), VA_NONE, (void *a0, size_t a1, int a2), (a0, a1, a2), 1, none, 0) \
  X(madvise,     int, madvise, NEG, CAP_ADDR(a0), VA_NONE, (void *a0, size_t a1, int a2), (a0, a1, a2), 1, none, 0)
+
+#define SW_CALLS_NET(X) \
+ X(socket,      int, socket, NEG, CAP_NONE, VA_NONE, (int a0, int a1, int a2), (a0, a1, a2), 1, none, 0) \
+ X(socketpair,  int, socketpair, NEG, CAP_NONE, VA_NONE, (int a0, int a1, int a2, int a3[2]), (a0, a1, a2, a3), 1, none, 0) \
+ X(connect,     int, connect, NEG, CAP_SA(a0, a1.__sockaddr__, a2), VA_NONE, (int a0, __CONST_SOCKADDR_ARG a1, socklen_t a2), (a0, a1, a2), 1, none, 0) \
+ X(bind,        int, bind, NEG, CAP_SA(a0, a1.__sockaddr__, a2), VA_NONE, (int a0, __CONST_SOCKADDR_ARG a1, socklen_t a2), (a0, a1, a2), 1, none, 0) \
+ X(accept,      int, accept, NEG, CAP_FD(a0), VA_NONE, (int a0, __SOCKADDR_ARG a1, socklen_t *a2), (a0, a1, a2), 1, none, 0) \
+ X(accept4,     int, accept4, NEG, CAP_FD(a0), VA_NONE, (int a0, __SOCKADDR_ARG a1, socklen_t *a2, int a3), (a0, a1, a2, a3), 1, none, 0) \
+ X(listen,      int, listen, NEG, CAP_FD(a0), VA_NONE, (int a0, int a1), (a0, a1), 1, none, 0) \
+ X(shutdown,    int, shutdown, NEG, CAP_FD(a0), VA_NONE, (int a0, int a1), (a0, a1), 1, none, 0) \
+ X(getsockname, int, getsockname, NEG, CAP_FD(a0), VA_NONE, (int a0, __SOCKADDR_ARG a1, socklen_t *a2), (a0, a1, a2), 1, none, 0) \
+ X(getpeername, int, getpeername, NEG, CAP_FD(a0), VA_NONE, (int a0, __SOCKADDR_ARG a1, socklen_t *a2), (a0, a1, a2), 1, none, 0) \
+ X(send,        ssize_t, sendto, NEG, CAP_FD(a0), VA_NONE, (int a0, const void *a1, size_t a2, int a3), (a0, a1, a2, a3), 1, none, 0) \
+ X(sendto,      ssize_t, sendto, NEG, CAP_SA(a0, a4.__sockaddr__, a5), VA_NONE, (int a0, const void *a1, size_t a2, int a3, __CONST_SOCKADDR_ARG a4, socklen_t a5), (a0, a1, a2, a3, a4, a5), 1, none, 0) \
+ X(sendmsg,     ssize_t, sendmsg, NEG, CAP_FD(a0), VA_NONE, (int a0, const struct msghdr *a1, int a2), (a0, a1, a2), 1, none, 0) \
+ X(sendmmsg,    int, sendmmsg, NEG, CAP_FD(a0), VA_NONE, (int a0, struct mmsghdr *a1, unsigned int a2, int a3), (a0, a1, a2, a3), 1, none, 0) \
+ X(recv,        ssize_t, recvfrom, NEG, CAP_FD(a0), VA_NONE, (int a0, void *a1, size_t a2, int a3), (a0, a1, a2, a3), 1, none, 0) \
+ X(__recv_chk,  ssize_t, recvfrom, NEG, CAP_FD(a0), VA_NONE, (int a0, void *a1, size_t a2, size_t a3, int a4), (a0, a1, a2, a3, a4), 1, none, 0) \
+ X(recvfrom,    ssize_t, recvfrom, NEG, CAP_FD(a0), VA_NONE, (int a0, void *a1, size_t a2, int a3, __SOCKADDR_ARG a4, socklen_t *a5), (a0, a1, a2, a3, a4, a5), 1, none, 0) \
+ X(__recvfrom_chk, ssize_t, recvfrom, NEG, CAP_FD(a0), VA_NONE, (int a0, void *a1, size_t a2, size_t a3, int a4, __SOCKADDR_ARG a5, socklen_t *a6), (a0, a1, a2, a3, a4, a5, a6), 1, none, 0) \
+ X(recvmsg,     ssize_t, recvmsg, NEG, CAP_FD(a0), VA_NONE, (int a0, struct msghdr *a1, int a2), (a0, a1, a2), 1, none, 0) \
+ X(recvmmsg,    int, recvmmsg, NEG, CAP_FD(a0), VA_NONE, (int a0, struct mmsghdr *a1, unsigned int a2, int a3, struct timespec *a4), (a0, a1, a2, a3, a4), 1, none, 0) \
+ X(getsockopt,  int, getsockopt, NEG, CAP_FD(a0), VA_NONE, (int a0, int a1, int a2, void *a3, socklen_t *a4), (a0, a1, a2, a3, a4), 1, none, 0) \
+ X(setsockopt,  int, setsockopt, NEG, CAP_FD(a0), VA_NONE, (int a0, int a1, int a2, const void *a3, socklen_t a4), (a0, a1, a2, a3, a4), 1, none, 0) \
+ X(getaddrinfo, int, getaddrinfo, POS, CAP_PATH(a0), VA_NONE, (const char *a0, const char *a1, const struct addrinfo *a2, struct addrinfo **a3), (a0, a1, a2, a3), 1, none, 0)
+
+#define SW_CALLS_WAIT(X) \
+ X(poll,        int, poll, NEG, CAP_NONE, VA_NONE, (struct pollfd *a0, nfds_t a1, int a2), (a0, a1, a2), 1, none, 0) \
+ X(__poll_chk,  int, poll, NEG, CAP_NONE, VA_NONE, (struct pollfd *a0, nfds_t a1, int a2, size_t a3), (a0, a1, a2, a3), 1, none, 0) \
+ X(ppoll,       int, ppoll, NEG, CAP_NONE, VA_NONE, (struct pollfd *a0, nfds_t a1, const struct timespec *a2, const __sigset_t *a3), (a0, a1, a2, a3), 1, none, 0) \
+ X(__ppoll_chk, int, ppoll, NEG, CAP_NONE, VA_NONE, (struct pollfd *a0, nfds_t a1, const struct timespec *a2, const __sigset_t *a3, size_t a4), (a0, a1, a2, a3, a4), 1, none, 0) \
+ X(select,      int, pselect6, NEG, CAP_NONE, VA_NONE, (int a0, fd_set *a1, fd_set *a2, fd_set *a3, struct timeval *a4), (a0, a1, a2, a3, a4), 1, none, 0) \
+ X(pselect,     int, pselect6, NEG, CAP_NONE, VA_NONE, (int a0, fd_set *a1, fd_set *a2, fd_set *a3, const struct timespec *a4, const __sigset_t *a5), (a0, a1, a2, a3, a4, a5), 1, none, 0) \
+ X(epoll_create, int, epoll_create, NEG, CAP_NONE, VA_NONE, (int a0), (a0), 1, none, 0) \
+ X(epoll_create1, int, epoll_create1, NEG, CAP_NONE, VA_NONE, (int a0), (a0), 1, none, 0) \
+ X(epoll_ctl,   int, epoll_ctl, NEG, CAP_FD(a0), VA_NONE, (int a0, int a1, int a2, struct epoll_event *a3), (a0, a1, a2, a3), 1, none, 0) \
+ X(epoll_wait,  int, epoll_wait, NEG, CAP_FD(a0), VA_NONE, (int a0, struct epoll_event *a1, int a2, int a3), (a0, a1, a2, a3), 1, none, 0) \
+ X(epoll_pwait, int, epoll_pwait, NEG, CAP_FD(a0), VA_NONE, (int a0, struct epoll_event *a1, int a2, int a3, const __sigset_t *a4), (a0, a1, a2, a3, a4), 1, none, 0)
 
 #define SW_CALLS_TIME(X) \
  X(nanosleep,   int, clock_nanosleep, NEG, CAP_NONE, VA_NONE, (const struct timespec *a0, struct timespec *a1), (a0, a1), 1, none, 0) \
@@ -126,7 +192,9 @@
  X(waitid,      int, waitid, NEG, CAP_NONE, VA_NONE, (idtype_t a0, id_t a1, siginfo_t *a2, int a3), (a0, a1, a2, a3), 1, none, 0) \
  X(kill,        int, kill, NEG, CAP_NONE, VA_NONE, (pid_t a0, int a1), (a0, a1), 1, none, 0)
 
-#define SW_CALLS(X) SW_CALLS_FS(X) SW_CALLS_MEM(X) SW_CALLS_TIME(X) SW_CALLS_PROC(X)
+#define SW_CALLS(X)                                                              \
+	SW_CALLS_FS(X) SW_CALLS_MEM(X) SW_CALLS_NET(X) SW_CALLS_WAIT(X) SW_CALLS_TIME(X) \
+	SW_CALLS_PROC(X)
 
 /*
  * The synchronisation calls (DESIGN.md, decision 7). They do not fit the

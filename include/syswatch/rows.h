@@ -69,7 +69,53 @@
 	X(wait4, "wait4", SW_CLASS_PROCESS, 0)                               \
 	X(waitid, "waitid", SW_CLASS_PROCESS, 0)                             \
 	X(kill, "kill", SW_CLASS_PROCESS, 0)                                 \
-	X(system, "system", SW_CLASS_LIB, SW_ROWF_LIBRARY)
+	X(system, "system", SW_CLASS_LIB, SW_ROWF_LIBRARY)                   \
+	X(socket, "socket", SW_CLASS_NETWORK, 0) \
+	X(socketpair, "socketpair", SW_CLASS_NETWORK, 0) \
+	X(connect, "connect", SW_CLASS_NETWORK, 0) \
+	X(accept, "accept", SW_CLASS_NETWORK, 0) \
+	X(accept4, "accept4", SW_CLASS_NETWORK, 0) \
+	X(bind, "bind", SW_CLASS_NETWORK, 0) \
+	X(listen, "listen", SW_CLASS_NETWORK, 0) \
+	X(shutdown, "shutdown", SW_CLASS_NETWORK, 0) \
+	X(getsockname, "getsockname", SW_CLASS_NETWORK, 0) \
+	X(getpeername, "getpeername", SW_CLASS_NETWORK, 0) \
+	X(sendto, "sendto", SW_CLASS_NETWORK, 0) \
+	X(sendmsg, "sendmsg", SW_CLASS_NETWORK, 0) \
+	X(sendmmsg, "sendmmsg", SW_CLASS_NETWORK, 0) \
+	X(recvfrom, "recvfrom", SW_CLASS_NETWORK, 0) \
+	X(recvmsg, "recvmsg", SW_CLASS_NETWORK, 0) \
+	X(recvmmsg, "recvmmsg", SW_CLASS_NETWORK, 0) \
+	X(getsockopt, "getsockopt", SW_CLASS_NETWORK, 0) \
+	X(setsockopt, "setsockopt", SW_CLASS_NETWORK, 0) \
+	X(getaddrinfo, "getaddrinfo", SW_CLASS_LIB, SW_ROWF_LIBRARY) \
+	X(poll, "poll", SW_CLASS_DESC, 0) \
+	X(ppoll, "ppoll", SW_CLASS_DESC, 0) \
+	X(pselect6, "pselect6", SW_CLASS_DESC, 0) \
+	X(epoll_create, "epoll_create", SW_CLASS_DESC, 0) \
+	X(epoll_create1, "epoll_create1", SW_CLASS_DESC, 0) \
+	X(epoll_ctl, "epoll_ctl", SW_CLASS_DESC, 0) \
+	X(epoll_wait, "epoll_wait", SW_CLASS_DESC, 0) \
+	X(epoll_pwait, "epoll_pwait", SW_CLASS_DESC, 0) \
+	X(chdir, "chdir", SW_CLASS_FILE, 0) \
+	X(fchdir, "fchdir", SW_CLASS_DESC, 0) \
+	X(chmod, "chmod", SW_CLASS_FILE, 0) \
+	X(fchmod, "fchmod", SW_CLASS_DESC, 0) \
+	X(fchmodat, "fchmodat", SW_CLASS_FILE, 0) \
+	X(chown, "chown", SW_CLASS_FILE, 0) \
+	X(lchown, "lchown", SW_CLASS_FILE, 0) \
+	X(fchown, "fchown", SW_CLASS_DESC, 0) \
+	X(symlink, "symlink", SW_CLASS_FILE, 0) \
+	X(link, "link", SW_CLASS_FILE, 0) \
+	X(truncate, "truncate", SW_CLASS_FILE, 0) \
+	X(sendfile, "sendfile", SW_CLASS_DESC, 0) \
+	X(copy_file_range, "copy_file_range", SW_CLASS_DESC, 0) \
+	X(splice, "splice", SW_CLASS_DESC, 0) \
+	X(eventfd2, "eventfd2", SW_CLASS_DESC, 0) \
+	X(inotify_init, "inotify_init", SW_CLASS_DESC, 0) \
+	X(inotify_init1, "inotify_init1", SW_CLASS_DESC, 0) \
+	X(inotify_add_watch, "inotify_add_watch", SW_CLASS_DESC, 0) \
+	X(inotify_rm_watch, "inotify_rm_watch", SW_CLASS_DESC, 0)
 
 enum sw_class {
 	SW_CLASS_FILE,
