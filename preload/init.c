@@ -24,6 +24,34 @@
 #include "sys.h"
 
 struct sw_global sw__g;
+uint8_t sw__row_off[SW_ROW_COUNT];
+
+static const char *const row_names[SW_ROW_COUNT] = {
+#define ROW_NAME(id, name, cls, flags) [SW_ROW_##id] = name,
+	SW_ROWS(ROW_NAME)
+#undef ROW_NAME
+};
+
+/*
+ * SYSWATCH_ROWS=name,name,...: record only these rows (syswatch run -e
+ * trace=SET resolves classes and negation into this list). Unknown names
+ * are ignored here; the CLI has already refused them.
+ */
+static void select_rows(const char *list)
+{
+	if (list == NULL || *list == 0)
+		return;
+	memset(sw__row_off, 1, sizeof sw__row_off);
+	while (*list) {
+		size_t n = strcspn(list, ",");
+		for (unsigned r = 0; r < SW_ROW_COUNT; r++)
+			if (strlen(row_names[r]) == n && strncmp(row_names[r], list, n) == 0)
+				sw__row_off[r] = 0;
+		list += n;
+		if (*list == ',')
+			list++;
+	}
+}
 int sw__use_tsc;
 
 int sw__tsc_invariant(void)
@@ -228,6 +256,7 @@ __attribute__((constructor(101))) static void sw_init(void)
 	sw__g.ring_size = ring;
 	sw__g.nslots = (uint32_t)env_num("SYSWATCH_SLOTS", SW_SLOTS_DEFAULT, 1, SW_SLOTS_MAX);
 
+	select_rows(getenv("SYSWATCH_ROWS"));
 	sw__resolve_all();
 	note_self_path();
 	const char *follow = getenv("SYSWATCH_FOLLOW_EXEC");
@@ -270,7 +299,7 @@ void sw__process_end(int status, int have_status)
 		return;
 	if (h->pid != (int)sw__sys0(SYS_getpid))
 		return; /* a vfork child: the segment is its parent's */
-	struct sw_tls *t = sw__enter();
+	struct sw_tls *t = sw__row_off[SW_ROW_exit_group] ? NULL : sw__enter();
 	if (t != NULL) {
 		uint64_t now = sw__ticks();
 		struct sw_cap cap = {0};

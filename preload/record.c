@@ -110,7 +110,7 @@ void sw__record(struct sw_tls *t, unsigned fn, unsigned row, uint64_t t0, uint64
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	uint64_t d = t1 > t0 ? t1 - t0 : 0;
 	count(&t->counters[row], d, failed);
-	if (also_row >= 0 && !failed) {
+	if (also_row >= 0 && !failed && !sw__row_off[also_row]) {
 		struct sw_counter *c = &t->counters[also_row];
 		BUMP(c->calls, also_n);
 		BUMP(c->untimed, also_n);

@@ -46,6 +46,10 @@ struct sw_tls {
 };
 
 extern struct sw_global sw__g SW_HIDDEN;
+
+/* Rows switched off with SYSWATCH_ROWS (run -e trace=...): their calls pass
+ * straight through, uncounted, at the cost of one load. */
+extern uint8_t sw__row_off[SW_ROW_COUNT] SW_HIDDEN;
 extern __thread struct sw_tls sw__t __attribute__((tls_model("initial-exec"))) SW_HIDDEN;
 
 /* What an event captures of the call's arguments. */

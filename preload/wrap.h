@@ -113,6 +113,8 @@ enum { SW_ROW_none = -1 };
 				return SW_NOSYS_##err(ret);                                \
 			}                                                                  \
 		}                                                                          \
+		if (sw__row_off[SW_ROW_##row])                                             \
+			return real args;                                                  \
 		struct sw_tls *t = sw__enter();                                            \
 		if (t == NULL)                                                             \
 			return real args;                                                  \

@@ -83,7 +83,7 @@ int sw__rwlock_has_waiters(pthread_rwlock_t *rw) SW_HIDDEN;
 		if (!WOULD_BLOCK_##err(tr))                   \
 			return tr;                            \
 		errno = e0;                                   \
-		struct sw_tls *t = sw__enter();               \
+		struct sw_tls *t = sw__row_off[SW_ROW_futex] ? NULL : sw__enter(); \
 		if (t == NULL)                                \
 			return real args;                     \
 		TIMED_CALL(cname, futex, err, args, FIRST_ARG args, 1) \
@@ -95,7 +95,7 @@ int sw__rwlock_has_waiters(pthread_rwlock_t *rw) SW_HIDDEN;
 	SW_EXPORT int cname params                                      \
 	{                                                               \
 		REAL_OR_NOSYS(cname, err)                               \
-		struct sw_tls *t = sw__enter();                         \
+		struct sw_tls *t = sw__row_off[SW_ROW_##row] ? NULL : sw__enter(); \
 		if (t == NULL)                                          \
 			return real args;                               \
 		TIMED_CALL(cname, row, err, args, FIRST_ARG args, counted) \
@@ -110,7 +110,7 @@ int sw__rwlock_has_waiters(pthread_rwlock_t *rw) SW_HIDDEN;
 	SW_EXPORT int cname params                            \
 	{                                                     \
 		REAL_OR_NOSYS(cname, err)                     \
-		if (!(aux))                                   \
+		if (!(aux) || sw__row_off[SW_ROW_futex])      \
 			return real args;                     \
 		struct sw_tls *t = sw__enter();               \
 		if (t == NULL)                                \
@@ -156,7 +156,7 @@ SW_EXPORT long syscall(long n, ...)
 		errno = ENOSYS;
 		return -1;
 	}
-	struct sw_tls *t = n == SYS_futex ? sw__enter() : NULL;
+	struct sw_tls *t = n == SYS_futex && !sw__row_off[SW_ROW_futex] ? sw__enter() : NULL;
 	if (t == NULL)
 		return real(n, a[0], a[1], a[2], a[3], a[4], a[5]);
 	struct sw_cap cap = {.fd = -1, .addr = (uintptr_t)a[0], .has_addr = 1,
