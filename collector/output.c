@@ -34,6 +34,7 @@ static const struct {
 } row_notes[] = {
 	{"getdents64", "readdir refills"},
 	{"dlopen", "its loader work is not in the other rows"},
+	{"futex", "waits that really blocked and wakes of a waiter"},
 };
 
 static const char *note_of(const char *row)

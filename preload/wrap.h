@@ -47,28 +47,46 @@ int sw__file_fd(FILE *f) SW_HIDDEN;
 enum { SW_ROW_none = -1 };
 
 /* How each row's failure shows in its return value. */
-#define SW_FAILED_NEG(r) ((long)(r) < 0)
-#define SW_FAILED_NUL(r) ((r) == NULL)
-#define SW_FAILED_MAPF(r) ((r) == MAP_FAILED)
-#define SW_FAILED_NONE(r) 0
-#define SW_FAILED_POS(r) ((r) != 0)
+#define SW_FAILED_NEG(r, e) ((long)(r) < 0)
+#define SW_FAILED_NUL(r, e) ((r) == NULL)
+#define SW_FAILED_MAPF(r, e) ((r) == MAP_FAILED)
+#define SW_FAILED_NONE(r, e) 0
+#define SW_FAILED_POS(r, e) ((r) != 0)
+/* fopen: EINVAL (a bad mode) is found before any syscall; fdopendir: only
+ * EBADF comes from its fstat, its other errors are glibc's own checks. */
+#define SW_FAILED_FOPEN(r, e) ((r) == NULL)
+#define SW_FAILED_FDOPENDIR(r, e) ((r) == NULL && (e) == EBADF)
+/* The call issued no syscall at all: count nothing. */
+#define SW_NOCALL_NEG(r, e) 0
+#define SW_NOCALL_NUL(r, e) 0
+#define SW_NOCALL_MAPF(r, e) 0
+#define SW_NOCALL_NONE(r, e) 0
+#define SW_NOCALL_POS(r, e) 0
+#define SW_NOCALL_FOPEN(r, e) ((r) == NULL && (e) == EINVAL)
+#define SW_NOCALL_FDOPENDIR(r, e) 0
 #define SW_RESULT_NEG(r) ((int64_t)(r))
 #define SW_RESULT_NUL(r) ((int64_t)((r) != NULL))
 #define SW_RESULT_MAPF(r) ((int64_t)(uintptr_t)(r))
 #define SW_RESULT_NONE(r) ((int64_t)(r))
 #define SW_RESULT_POS(r) ((int64_t)(r))
+#define SW_RESULT_FOPEN(r) ((int64_t)((r) != NULL))
+#define SW_RESULT_FDOPENDIR(r) ((int64_t)((r) != NULL))
 /* The error number an event records: errno, or the returned number. */
 #define SW_ERRNUM_NEG(r, e) (e)
 #define SW_ERRNUM_NUL(r, e) (e)
 #define SW_ERRNUM_MAPF(r, e) (e)
 #define SW_ERRNUM_NONE(r, e) 0
 #define SW_ERRNUM_POS(r, e) ((int)(r))
+#define SW_ERRNUM_FOPEN(r, e) (e)
+#define SW_ERRNUM_FDOPENDIR(r, e) (e)
 /* What a wrapper returns when libc lacks the real function. */
 #define SW_NOSYS_NEG(type) ((type)-1)
 #define SW_NOSYS_NUL(type) ((type)0)
 #define SW_NOSYS_MAPF(type) ((type)MAP_FAILED)
 #define SW_NOSYS_NONE(type) ((type)0)
 #define SW_NOSYS_POS(type) ((type)ENOSYS)
+#define SW_NOSYS_FOPEN(type) ((type)0)
+#define SW_NOSYS_FDOPENDIR(type) ((type)0)
 
 /* Captures: fill `cap` from the arguments. */
 #define CAP_NONE
@@ -130,9 +148,15 @@ enum { SW_ROW_none = -1 };
 		ret r = real args;                                                         \
 		uint64_t t1 = sw__ticks();                                                 \
 		int e = errno;                                                             \
-		int failed = SW_FAILED_##err(r);                                           \
+		if (SW_NOCALL_##err(r, e)) {                                               \
+			errno = e;                                                         \
+			return r;                                                          \
+		}                                                                          \
+		int failed = SW_FAILED_##err(r, e);                                        \
+		int whole = !failed && SW_RESULT_##err(r) != 0;                            \
 		sw__record(t, SW_FN_##name, SW_ROW_##row, t0, t1, SW_RESULT_##err(r),      \
-			   failed, SW_ERRNUM_##err(r, e), &cap, SW_ROW_##also, also_n);    \
+			   failed, SW_ERRNUM_##err(r, e), &cap,                            \
+			   whole ? SW_ROW_##also : SW_ROW_none, also_n);                   \
 		errno = e;                                                                 \
 		return r;                                                                  \
 	}

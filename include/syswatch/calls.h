@@ -11,7 +11,9 @@
  *   row     the report row (rows.h) it is counted under: the syscall glibc
  *           2.36 on x86-64 really issues for it
  *   err     how failure shows: NEG (-1, errno set), POS (an error number
- *           returned, 0 on success), NUL (NULL), MAPF (MAP_FAILED), NONE
+ *           returned, 0 on success), NUL (NULL), MAPF (MAP_FAILED), NONE;
+ *           FOPEN and FDOPENDIR tell glibc's own argument checks (no
+ *           syscall, or a successful one) from a failed syscall
  *   cap     what the event records, evaluated before the real call:
  *           CAP_NONE, CAP_FD(fd), CAP_PATH(path), CAP_AT(dirfd, path),
  *           CAP_ADDR(addr), CAP_SA(fd, sockaddr, len) (the peer or local
@@ -80,12 +82,12 @@
  X(readlinkat,  ssize_t, readlinkat, NEG, CAP_AT(a0, a1), VA_NONE, (int a0, const char *a1, char *a2, size_t a3), (a0, a1, a2, a3), 1, none, 0) \
  X(getcwd,      char *, getcwd, NUL, CAP_NONE, VA_NONE, (char *a0, size_t a1), (a0, a1), 1, none, 0) \
  X(opendir,     DIR *, openat, NUL, CAP_PATH(a0), VA_NONE, (const char *a0), (a0), 1, newfstatat, 1) \
- X(fdopendir,   DIR *, newfstatat, NUL, CAP_FD(a0), VA_NONE, (int a0), (a0), 1, fcntl, 2) \
+ X(fdopendir,   DIR *, newfstatat, FDOPENDIR, CAP_FD(a0), VA_NONE, (int a0), (a0), 1, fcntl, 2) \
  X(readdir,     struct dirent *, getdents64, NONE, CAP_DIR(a0), VA_NONE, (DIR *a0), (a0), sw__dir_will_refill(a0), none, 0) \
  X(readdir64,   struct dirent64 *, getdents64, NONE, CAP_DIR(a0), VA_NONE, (DIR *a0), (a0), sw__dir_will_refill(a0), none, 0) \
  X(closedir,    int, close, NEG, CAP_DIR(a0), VA_NONE, (DIR *a0), (a0), 1, none, 0) \
- X(fopen,       FILE *, openat, NUL, CAP_PATH(a0), VA_NONE, (const char *a0, const char *a1), (a0, a1), 1, none, 0) \
- X(fopen64,     FILE *, openat, NUL, CAP_PATH(a0), VA_NONE, (const char *a0, const char *a1), (a0, a1), 1, none, 0) \
+ X(fopen,       FILE *, openat, FOPEN, CAP_PATH(a0), VA_NONE, (const char *a0, const char *a1), (a0, a1), 1, none, 0) \
+ X(fopen64,     FILE *, openat, FOPEN, CAP_PATH(a0), VA_NONE, (const char *a0, const char *a1), (a0, a1), 1, none, 0) \
  X(fclose,      int, close, NEG, CAP_FILE(a0), VA_NONE, (FILE *a0), (a0), sw__file_has_fd(a0), none, 0) \
  X(unlink,      int, unlink, NEG, CAP_PATH(a0), VA_NONE, (const char *a0), (a0), 1, none, 0) \
  X(unlinkat,    int, unlinkat, NEG, CAP_AT(a0, a1), VA_NONE, (int a0, const char *a1, int a2), (a0, a1, a2), 1, none, 0) \

@@ -8,7 +8,9 @@
  *   class  SW_CLASS_* (file, desc, network, process, memory, lock, time, lib)
  *   flags  SW_ROWF_LIBRARY: a library call, not a syscall (dlopen)
  *          SW_ROWF_LIBC:    counted at the libc entry point; strace may see
- *                           more (directory reads, stdio opens)
+ *                           more (directory reads; futex: only waits that
+ *                           really blocked and wakes of a waiter, not the
+ *                           futex calls glibc makes inside its own locks)
  *
  * Row ids are part of the shared-memory ABI and of the trace format: add new
  * rows at the end only. Trace files carry the names, so old traces stay
@@ -59,7 +61,7 @@
 	X(madvise, "madvise", SW_CLASS_MEMORY, 0)                            \
 	X(dlopen, "dlopen", SW_CLASS_LIB, SW_ROWF_LIBRARY)                   \
 	X(exit_group, "exit_group", SW_CLASS_PROCESS, 0)                     \
-	X(futex, "futex", SW_CLASS_LOCK, 0)                                  \
+	X(futex, "futex", SW_CLASS_LOCK, SW_ROWF_LIBC)                                  \
 	X(clock_nanosleep, "clock_nanosleep", SW_CLASS_TIME, 0)              \
 	X(clone3, "clone3", SW_CLASS_PROCESS, 0)                             \
 	X(clone, "clone", SW_CLASS_PROCESS, 0)                               \
