@@ -1,0 +1,56 @@
+# syswatch - top-level driver. CMake does the building; this file installs
+# what is missing and names the few things people run.
+#
+#   make demo    install, build, run the bundled slow-start scenario
+#   make test    install, build, run every test (plus the sanitizer build)
+#   make bench   the speed figures quoted in the README
+#
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+CMAKE_FLAGS ?=
+JOBS       ?= 2
+
+DEB_PACKAGES := cmake make gcc pkg-config libprotobuf-c-dev protobuf-c-compiler \
+                libcriterion-dev libjson-c-dev libffi-dev fuse3 libfuse3-dev strace
+
+.PHONY: all deps build demo test test-unit test-asan bench clean
+
+all: build
+
+# Install only what is missing; needs root (or sudo) the first time.
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "syswatch: installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; \
+	  else echo "syswatch: need root to install:$$missing" >&2; exit 1; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi; \
+	command -v python3 >/dev/null || { echo "syswatch: python3 is needed for the demo and tests" >&2; exit 1; }
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	@scenario/run_demo.sh $(BUILD)
+
+test: build test-asan
+	cd $(BUILD) && ctest --output-on-failure -j 1
+
+# Unit tests again under ASan+UBSan (the shim itself is never sanitized:
+# its runtime would be loaded into every traced program).
+test-asan: deps
+	cmake -S . -B $(ASAN_BUILD) -DSYSWATCH_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ctest --output-on-failure -L unit -j 1
+
+bench: build
+	bench/run.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)
