@@ -1,0 +1,286 @@
+/*
+ * test_cli.c - the command line: options parse into what they say, and
+ * every kind of bad input gets one "syswatch: ..." line and a non-zero
+ * exit, never a crash. The last tests run the built binary.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "exec.h"
+
+TestSuite(cli);
+TestSuite(exec);
+TestSuite(binary);
+
+static int parse(struct sw_cli *cli, char *err, char **argv)
+{
+	int argc = 0;
+	while (argv[argc])
+		argc++;
+	err[0] = '\0';
+	return sw_cli_parse(argc, argv, cli, err, 256);
+}
+
+Test(cli, run_takes_strace_options_and_the_command)
+{
+	struct sw_cli c;
+	char err[256];
+	char *argv[] = {"syswatch", "run", "-c", "-f", "-w", "-S", "calls", "-o",
+			"out.txt", "--format", "json", "--trace", "t.pb", "--",
+			"ls", "-l", NULL};
+	cr_assert_eq(parse(&c, err, argv), 0, "%s", err);
+	cr_assert_eq(c.cmd, SW_CMD_RUN);
+	cr_assert_eq(c.report.sort, SW_SORT_CALLS);
+	cr_assert_eq(c.report.format, SW_FORMAT_JSON);
+	cr_assert_str_eq(c.output, "out.txt");
+	cr_assert_str_eq(c.trace, "t.pb");
+	cr_assert_eq(c.nargs, 2);
+	cr_assert_str_eq(c.args[0], "ls");
+	cr_assert_str_eq(c.args[1], "-l");
+	cr_assert_null(c.args[2]);
+}
+
+Test(cli, the_commands_options_are_its_own)
+{
+	struct sw_cli c;
+	char err[256];
+	char *argv[] = {"syswatch", "run", "grep", "-c", "x", NULL};
+	cr_assert_eq(parse(&c, err, argv), 0, "%s", err);
+	cr_assert_eq(c.nargs, 3);
+	cr_assert_str_eq(c.args[1], "-c");
+}
+
+Test(cli, bad_usage_says_what_is_wrong)
+{
+	static const struct {
+		char *argv[7];
+		const char *says;
+	} cases[] = {
+		{{"syswatch", NULL}, "missing command"},
+		{{"syswatch", "frob", NULL}, "unknown command 'frob'"},
+		{{"syswatch", "--frob", NULL}, "unknown option '--frob'"},
+		{{"syswatch", "run", NULL}, "missing command to run"},
+		{{"syswatch", "run", "-x", "ls", NULL}, "unknown option '-x'"},
+		{{"syswatch", "run", "--nope", "ls", NULL}, "unknown option '--nope'"},
+		{{"syswatch", "run", "-S", NULL}, "needs an argument"},
+		{{"syswatch", "run", "-S", "size", "ls", NULL}, "unknown sort key 'size'"},
+		{{"syswatch", "run", "--format", "xml", "ls", NULL}, "unknown format 'xml'"},
+		{{"syswatch", "report", NULL}, "missing trace file"},
+		{{"syswatch", "report", "a", "b", NULL}, "one trace file only"},
+		{{"syswatch", "report", "--trace", "x", "a", NULL}, "unknown option"},
+		{{"syswatch", "collect", "--session", "/x", NULL}, "--root-pid"},
+		{{"syswatch", "collect", "--session", "/x", "--root-pid", "abc"}, "bad --root-pid"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sw_cli c;
+		char err[256];
+		cr_assert_lt(parse(&c, err, (char **)cases[i].argv), 0, "case %zu", i);
+		cr_assert(strstr(err, cases[i].says), "case %zu: '%s'", i, err);
+		cr_assert_null(strchr(err, '\n'), "one line");
+	}
+}
+
+Test(cli, help_and_version)
+{
+	struct sw_cli c;
+	char err[256];
+	char *h[] = {"syswatch", "--help", NULL};
+	cr_assert_eq(parse(&c, err, h), 0);
+	cr_assert_eq(c.cmd, SW_CMD_HELP);
+	char *v[] = {"syswatch", "--version", NULL};
+	cr_assert_eq(parse(&c, err, v), 0);
+	cr_assert_eq(c.cmd, SW_CMD_VERSION);
+	char *rh[] = {"syswatch", "run", "--help", NULL};
+	cr_assert_eq(parse(&c, err, rh), 0);
+	cr_assert_eq(c.cmd, SW_CMD_HELP);
+}
+
+Test(exec, commands_resolve_like_execvp)
+{
+	char buf[4096];
+	setenv("PATH", "/nonexistent:/usr/bin:/bin", 1);
+	cr_assert_eq(sw_resolve_cmd("sh", buf, sizeof(buf)), 0);
+	cr_assert(strcmp(buf, "/usr/bin/sh") == 0 || strcmp(buf, "/bin/sh") == 0, "%s", buf);
+	cr_assert_eq(sw_resolve_cmd("no-such-command-here", buf, sizeof(buf)), -ENOENT);
+	cr_assert_eq(sw_resolve_cmd("/etc/passwd", buf, sizeof(buf)), -EACCES);
+	cr_assert_eq(sw_resolve_cmd("/etc", buf, sizeof(buf)), -EACCES);
+	cr_assert_eq(sw_resolve_cmd("", buf, sizeof(buf)), -ENOENT);
+}
+
+Test(exec, static_binaries_are_recognised)
+{
+	cr_assert_eq(sw_is_static("/bin/sh"), 0);
+	/* Debian's ldconfig is a static-pie: no PT_INTERP. */
+	if (access("/sbin/ldconfig", X_OK) == 0)
+		cr_assert_eq(sw_is_static("/sbin/ldconfig"), 1);
+	/* A script: its interpreter decides. */
+	char path[] = "/tmp/sw_test_script_XXXXXX";
+	int fd = mkstemp(path);
+	dprintf(fd, "#!/sbin/ldconfig -p\n");
+	close(fd);
+	cr_assert_eq(sw_is_static(path), access("/sbin/ldconfig", X_OK) == 0);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	dprintf(fd, "#!/bin/sh\necho hi\n");
+	close(fd);
+	cr_assert_eq(sw_is_static(path), 0);
+	unlink(path);
+	cr_assert_eq(sw_is_static("/etc/passwd"), 0, "not ELF: let exec decide");
+}
+
+/* --- the built binary ---------------------------------------------------- */
+
+static char bin[4096];
+static char errbuf[65536];
+
+/* Run the built syswatch with args; its exit status, stderr in errbuf. */
+static int sw(char *const args[])
+{
+	const char *dir = getenv("SW_BUILD_DIR");
+	if (!dir)
+		cr_skip_test("SW_BUILD_DIR not set (run through ctest)");
+	snprintf(bin, sizeof(bin), "%s/syswatch", dir);
+	if (access(bin, X_OK) != 0)
+		cr_skip_test("%s not built", bin);
+	char *argv[32] = {bin};
+	int n = 1;
+	while (args[n - 1] && n < 31) {
+		argv[n] = args[n - 1];
+		n++;
+	}
+	argv[n] = NULL;
+	char errpath[] = "/tmp/sw_test_cli_err_XXXXXX";
+	int efd = mkstemp(errpath);
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, efd, 2);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	pid_t pid;
+	extern char **environ;
+	cr_assert_eq(posix_spawn(&pid, bin, &fa, NULL, argv, environ), 0);
+	posix_spawn_file_actions_destroy(&fa);
+	int st;
+	waitpid(pid, &st, 0);
+	ssize_t len = pread(efd, errbuf, sizeof(errbuf) - 1, 0);
+	errbuf[len > 0 ? len : 0] = '\0';
+	close(efd);
+	unlink(errpath);
+	cr_assert(WIFEXITED(st), "syswatch died of signal %d: %s",
+		  WIFSIGNALED(st) ? WTERMSIG(st) : 0, errbuf);
+	return WEXITSTATUS(st);
+}
+
+static bool have_shim(void)
+{
+	char shim[4096];
+	snprintf(shim, sizeof(shim), "%s/libsyswatch.so", getenv("SW_BUILD_DIR") ?: ".");
+	return access(shim, R_OK) == 0;
+}
+
+Test(binary, bad_input_is_one_line_and_a_non_zero_exit)
+{
+	static const struct {
+		char *args[5];
+		int status;
+		const char *says;
+	} cases[] = {
+		{{NULL}, 2, "syswatch: missing command\ntry 'syswatch --help'\n"},
+		{{"run", "-x", "ls", NULL}, 2, "syswatch: run: unknown option '-x'\n"},
+		{{"run", "--", "/no/such/program", NULL}, 127,
+		 "syswatch: cannot execute '/no/such/program': No such file or directory\n"},
+		{{"run", "--", "/etc/passwd", NULL}, 126,
+		 "syswatch: cannot execute '/etc/passwd': Permission denied\n"},
+		{{"report", "/no/such/trace", NULL}, 1,
+		 "syswatch: /no/such/trace: No such file or directory\n"},
+		{{"report", "/etc/passwd", NULL}, 1,
+		 "syswatch: /etc/passwd: not a syswatch trace (bad magic)\n"},
+		{{"report", "/tmp", NULL}, 1, "syswatch: /tmp: Is a directory\n"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int st = sw(cases[i].args);
+		cr_assert_eq(st, cases[i].status, "case %zu: status %d: %s", i, st, errbuf);
+		cr_assert(strncmp(errbuf, cases[i].says, strlen(cases[i].says)) == 0,
+			  "case %zu: got '%s'", i, errbuf);
+	}
+}
+
+Test(binary, version_and_help_succeed)
+{
+	cr_assert_eq(sw((char *[]){"--version", NULL}), 0);
+	cr_assert_eq(sw((char *[]){"--help", NULL}), 0);
+}
+
+Test(binary, a_static_program_is_not_run)
+{
+	if (access("/sbin/ldconfig", X_OK) != 0)
+		cr_skip_test("no static program to try");
+	if (!have_shim())
+		cr_skip_test("libsyswatch.so not built");
+	cr_assert_eq(sw((char *[]){"run", "--", "/sbin/ldconfig", "-p", NULL}), 2);
+	cr_assert(strstr(errbuf, "syswatch: /sbin/ldconfig is statically linked"),
+		  "%s", errbuf);
+}
+
+Test(binary, exit_status_is_the_programs)
+{
+	if (!have_shim())
+		cr_skip_test("libsyswatch.so not built");
+	cr_assert_eq(sw((char *[]){"run", "--", "sh", "-c", "exit 3", NULL}), 3);
+	cr_assert(strstr(errbuf, "% time     seconds  usecs/call"), "%s", errbuf);
+	cr_assert_eq(sw((char *[]){"run", "--", "sh", "-c", "kill -9 $$", NULL}), 137);
+	cr_assert(strstr(errbuf, " total\n"), "the table is printed: %s", errbuf);
+}
+
+Test(binary, report_reprints_the_run_table)
+{
+	if (!have_shim())
+		cr_skip_test("libsyswatch.so not built");
+	char tr[] = "/tmp/sw_test_cli_trace_XXXXXX";
+	close(mkstemp(tr));
+	cr_assert_eq(sw((char *[]){"run", "--trace", tr, "--", "ls", "-la", "/usr/lib",
+				   NULL}), 0);
+	char *first = strdup(errbuf);
+	cr_assert_eq(sw((char *[]){"report", tr, NULL}), 0, "%s", errbuf);
+	cr_assert_str_eq(errbuf, first);
+	free(first);
+
+	/* A cut trace is refused with its offset. */
+	struct stat st;
+	cr_assert_eq(stat(tr, &st), 0);
+	cr_assert_eq(truncate(tr, st.st_size - 3), 0);
+	cr_assert_eq(sw((char *[]){"report", tr, NULL}), 1);
+	cr_assert(strstr(errbuf, "truncated record at offset"), "%s", errbuf);
+	unlink(tr);
+}
+
+Test(binary, json_report_parses)
+{
+	if (!have_shim())
+		cr_skip_test("libsyswatch.so not built");
+	char out[] = "/tmp/sw_test_cli_json_XXXXXX";
+	close(mkstemp(out));
+	cr_assert_eq(sw((char *[]){"run", "--format", "json", "-o", out, "--", "ls",
+				   "/", NULL}), 0, "%s", errbuf);
+	json_object *root = json_object_from_file(out);
+	cr_assert_not_null(root);
+	json_object *v;
+	cr_assert(json_object_object_get_ex(root, "syscalls", &v));
+	cr_assert_gt(json_object_array_length(v), 0);
+	cr_assert(json_object_object_get_ex(root, "processes", &v));
+	json_object *p = json_object_array_get_idx(v, 0);
+	cr_assert(json_object_object_get_ex(p, "command", &v));
+	cr_assert_str_eq(json_object_get_string(v), "ls");
+	cr_assert(json_object_object_get_ex(p, "exit_status", &v));
+	cr_assert_eq(json_object_get_int(v), 0);
+	json_object_put(root);
+	unlink(out);
+}
