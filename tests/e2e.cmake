@@ -1,0 +1,42 @@
+# End-to-end tests: real programs (C workloads, real CPython) run under
+# syswatch, asserting on its JSON report; and the strace agreement checks.
+# Workload programs live in tests/workloads/, test sources in tests/e2e/.
+set(SW_WL ${CMAKE_CURRENT_SOURCE_DIR}/workloads)
+set(SW_E2E ${CMAKE_CURRENT_SOURCE_DIR}/e2e)
+
+# wl_files: N iterations of known calls, with its own tally of them.
+add_executable(wl_files ${SW_WL}/wl_files.c ${SW_WL}/wl_fortify.c)
+target_link_libraries(wl_files PRIVATE pthread)
+# The fortified entry points (__open_2, __read_chk) need both of these.
+set_source_files_properties(${SW_WL}/wl_fortify.c PROPERTIES
+  COMPILE_OPTIONS "-O2;-U_FORTIFY_SOURCE;-D_FORTIFY_SOURCE=2")
+
+# wl_loop: the benchmark loop (bench/run.sh).
+add_executable(wl_loop ${SW_WL}/wl_loop.c)
+target_link_libraries(wl_loop PRIVATE pthread)
+
+add_library(e2e_util STATIC ${SW_E2E}/e2e.c)
+target_include_directories(e2e_util PUBLIC ${SW_E2E} ${JSONC_INCLUDE_DIRS}
+  PRIVATE ${CMAKE_SOURCE_DIR}/include)
+target_link_libraries(e2e_util PUBLIC ${JSONC_LINK_LIBRARIES})
+target_compile_options(e2e_util PRIVATE ${SW_SAN_FLAGS})
+
+# sw_add_e2e(NAME SOURCE): a Criterion end-to-end test. It runs the
+# workloads and the built syswatch; a test that cannot run here (no
+# ptrace) prints "SKIPPED: <why>" and is reported as skipped.
+function(sw_add_e2e name source)
+  sw_add_test(${name} SOURCES ${SW_E2E}/${source} LIBS e2e_util)
+  target_compile_definitions(${name} PRIVATE WL_FILES="$<TARGET_FILE:wl_files>")
+  add_dependencies(${name} wl_files)
+  if(TARGET syswatch)
+    add_dependencies(${name} syswatch)
+  endif()
+  set_tests_properties(${name} PROPERTIES
+    SKIP_REGULAR_EXPRESSION "SKIPPED: "
+    TIMEOUT 900
+    LABELS e2e)
+endfunction()
+
+sw_add_e2e(test_exact_counts test_exact_counts.c)
+sw_add_e2e(test_strace_agreement test_strace_agreement.c)
+sw_add_e2e(test_strace_cpython test_strace_cpython.c)
