@@ -21,12 +21,9 @@
 #include <linux/futex.h>
 
 #include "clock.h"
+#include "lockpeek.h"
 #include "shim.h"
 
-int sw__mutex_has_waiters(pthread_mutex_t *m) SW_HIDDEN;
-int sw__cond_has_waiters(pthread_cond_t *c) SW_HIDDEN;
-int sw__sem_has_waiters(sem_t *s) SW_HIDDEN;
-int sw__rwlock_has_waiters(pthread_rwlock_t *rw) SW_HIDDEN;
 
 /* Symbol versions: the exported name of each C function. */
 #define SYMVER_V_DEFAULT(cname, sym)
@@ -43,7 +40,17 @@ int sw__rwlock_has_waiters(pthread_rwlock_t *rw) SW_HIDDEN;
 #define NOSYS_PTH ENOSYS
 #define NOSYS_NEG (errno = ENOSYS, -1)
 
-#define TRY(tryname, targs) ((sw_real_##tryname##_t)sw__real(SW_FN_##tryname)) targs
+/* The non-blocking form, straight from the resolved table (the
+ * constructor filled it; sw__real is the fallback before that). */
+#define TRY(tryname, targs)                                                          \
+	((sw_real_##tryname##_t)(__builtin_expect(sw__reals[SW_FN_##tryname] != NULL, 1) \
+					 ? sw__reals[SW_FN_##tryname]                    \
+					 : sw__real(SW_FN_##tryname)))targs
+/* Only the -1/errno convention can have errno changed by the try. */
+#define SAVE_ERRNO_PTH(e0) (void)(e0)
+#define SAVE_ERRNO_NEG(e0) e0 = errno
+#define RESTORE_ERRNO_PTH(e0) (void)0
+#define RESTORE_ERRNO_NEG(e0) errno = e0
 
 /* The primitive's address as an event records it. */
 #define PRIM_ADDR(a0) ((uintptr_t)(a0))
@@ -74,19 +81,30 @@ int sw__rwlock_has_waiters(pthread_rwlock_t *rw) SW_HIDDEN;
 
 #define FIRST_ARG(a0, ...) a0
 
-#define LOCK_ACQ(cname, sym, err, params, args, aux)          \
-	SW_EXPORT int cname params                            \
-	{                                                     \
-		REAL_OR_NOSYS(cname, err)                     \
-		int e0 = errno;                               \
-		int tr = aux;                                 \
-		if (!WOULD_BLOCK_##err(tr))                   \
-			return tr;                            \
-		errno = e0;                                   \
+/*
+ * Acquisitions and releases are split: the exported function is the fast
+ * path only (no frame to set up, a tail call into libc), the timing lives
+ * in a separate cold function that re-reads the resolved pointer.
+ */
+#define LOCK_ACQ(cname, sym, err, params, args, aux)                        \
+	__attribute__((noinline, cold)) static int cname##_slow params      \
+	{                                                                   \
+		sw_real_##cname##_t real = (sw_real_##cname##_t)sw__real(SW_FN_##cname); \
 		struct sw_tls *t = sw__row_off[SW_ROW_futex] ? NULL : sw__enter(); \
-		if (t == NULL)                                \
-			return real args;                     \
-		TIMED_CALL(cname, futex, err, args, FIRST_ARG args, 1) \
+		if (t == NULL)                                              \
+			return real args;                                   \
+		TIMED_CALL(cname, futex, err, args, FIRST_ARG args, 1)      \
+	}                                                                   \
+	SW_EXPORT int cname params                                          \
+	{                                                                   \
+		REAL_OR_NOSYS(cname, err)                                   \
+		int e0 = 0;                                                 \
+		SAVE_ERRNO_##err(e0);                                       \
+		int tr = aux;                                               \
+		if (!WOULD_BLOCK_##err(tr))                                 \
+			return tr;                                          \
+		RESTORE_ERRNO_##err(e0);                                    \
+		return cname##_slow args;                                   \
 	}
 
 /* Always timed (waits that always block, thread creation, and init or
@@ -106,16 +124,21 @@ int sw__rwlock_has_waiters(pthread_rwlock_t *rw) SW_HIDDEN;
 #define LOCK_CREATE(cname, sym, err, params, args, aux) \
 	LOCK_TIMED(cname, err, params, args, clone3, 1)
 
-#define LOCK_REL(cname, sym, err, params, args, aux)          \
-	SW_EXPORT int cname params                            \
-	{                                                     \
-		REAL_OR_NOSYS(cname, err)                     \
-		if (!(aux) || sw__row_off[SW_ROW_futex])      \
-			return real args;                     \
-		struct sw_tls *t = sw__enter();               \
-		if (t == NULL)                                \
-			return real args;                     \
-		TIMED_CALL(cname, futex, err, args, FIRST_ARG args, 1) \
+#define LOCK_REL(cname, sym, err, params, args, aux)                        \
+	__attribute__((noinline, cold)) static int cname##_slow params      \
+	{                                                                   \
+		sw_real_##cname##_t real = (sw_real_##cname##_t)sw__real(SW_FN_##cname); \
+		struct sw_tls *t = sw__enter();                             \
+		if (t == NULL)                                              \
+			return real args;                                   \
+		TIMED_CALL(cname, futex, err, args, FIRST_ARG args, 1)      \
+	}                                                                   \
+	SW_EXPORT int cname params                                          \
+	{                                                                   \
+		REAL_OR_NOSYS(cname, err)                                   \
+		if (__builtin_expect(!(aux) || sw__row_off[SW_ROW_futex], 1)) \
+			return real args;                                   \
+		return cname##_slow args;                                   \
 	}
 
 #define LOCK_INIT LOCK_LIFE

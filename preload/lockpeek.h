@@ -1,5 +1,5 @@
 /*
- * lockpeek.c - "may this release wake someone?", read from the primitive.
+ * lockpeek.h - "may this release wake someone?", read from the primitive.
  *
  * A release is worth an event only when a thread may be blocked on it:
  * exactly when glibc itself issues a futex wake. The fields read here are
@@ -8,17 +8,12 @@
  * of its first word on 64-bit targets). Reads are relaxed: a stale answer
  * only misses or adds one event, it never changes the program.
  */
-#define _GNU_SOURCE
+#ifndef SW_PRELOAD_LOCKPEEK_H
+#define SW_PRELOAD_LOCKPEEK_H
+
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdint.h>
-
-#include "shim.h"
-
-int sw__mutex_has_waiters(pthread_mutex_t *m) SW_HIDDEN;
-int sw__cond_has_waiters(pthread_cond_t *c) SW_HIDDEN;
-int sw__sem_has_waiters(sem_t *s) SW_HIDDEN;
-int sw__rwlock_has_waiters(pthread_rwlock_t *rw) SW_HIDDEN;
 
 enum {
 	KIND_ROBUST = 16,      /* PTHREAD_MUTEX_ROBUST_NORMAL_NP */
@@ -26,7 +21,7 @@ enum {
 	FUTEX_WAITERS_BIT = (int)0x80000000u,
 };
 
-int sw__mutex_has_waiters(pthread_mutex_t *m)
+static inline int sw__mutex_has_waiters(pthread_mutex_t *m)
 {
 	int v = __atomic_load_n(&m->__data.__lock, __ATOMIC_RELAXED);
 	int kind = __atomic_load_n(&m->__data.__kind, __ATOMIC_RELAXED);
@@ -35,19 +30,19 @@ int sw__mutex_has_waiters(pthread_mutex_t *m)
 	return v > 1; /* 2: locked, and someone waits or waited */
 }
 
-int sw__cond_has_waiters(pthread_cond_t *c)
+static inline int sw__cond_has_waiters(pthread_cond_t *c)
 {
 	/* __wrefs counts waiters in its bits 3 and up. */
 	return (__atomic_load_n(&c->__data.__wrefs, __ATOMIC_RELAXED) >> 3) != 0;
 }
 
-int sw__sem_has_waiters(sem_t *s)
+static inline int sw__sem_has_waiters(sem_t *s)
 {
 	const uint64_t *data = (const uint64_t *)(void *)s;
 	return (__atomic_load_n(data, __ATOMIC_RELAXED) >> 32) != 0;
 }
 
-int sw__rwlock_has_waiters(pthread_rwlock_t *rw)
+static inline int sw__rwlock_has_waiters(pthread_rwlock_t *rw)
 {
 	/* Readers waiting (__readers bit 2) or a writer or phase futex with
 	 * its waiters bit (value 2) set. */
@@ -56,3 +51,5 @@ int sw__rwlock_has_waiters(pthread_rwlock_t *rw)
 	unsigned p = __atomic_load_n(&rw->__data.__wrphase_futex, __ATOMIC_RELAXED);
 	return (r & 4) != 0 || (w & 2) != 0 || (p & 2) != 0;
 }
+
+#endif
