@@ -286,10 +286,31 @@ __attribute__((constructor(101))) static void sw_init(void)
 	__atomic_store_n(&sw__g.gen, 1, __ATOMIC_RELEASE);
 }
 
+/*
+ * Whether our collector still runs. kill(pid, 0) alone is not enough: a
+ * killed collector stays a zombie until whoever adopted it (it was double
+ * forked: pid 1 or a subreaper) waits for it, which a pid 1 that never
+ * reaps (many containers) never does, and the exit would then wait the
+ * full bound. So a pid whose /proc state is Z or X counts as gone; when
+ * /proc cannot be read, kill(pid, 0) decides alone.
+ */
 static int collector_alive(struct sw_seg_header *h)
 {
 	int pid = __atomic_load_n(&h->collector_pid, __ATOMIC_ACQUIRE);
-	return pid > 0 && sw__sys2(SYS_kill, pid, 0) == 0;
+	if (pid <= 0 || sw__sys2(SYS_kill, pid, 0) != 0)
+		return 0;
+	char path[32], buf[512];
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
+	long fd = sw__sys4(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return 1;
+	long n = sw__sys3(SYS_read, fd, buf, sizeof buf - 1);
+	(void)sw__sys1(SYS_close, fd);
+	if (n <= 0)
+		return 1;
+	buf[n] = 0;
+	const char *p = strrchr(buf, ')'); /* comm may hold spaces and parens */
+	return !(p != NULL && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'));
 }
 
 void sw__process_end(int status, int have_status)

@@ -63,12 +63,47 @@
 			return NOSYS_##err;                                        \
 	}
 
+/*
+ * Blocked waiters in flight, by hashed address, for mutexes and rwlocks.
+ * Their lock word alone can hide a waiter: after an unlock wakes thread W,
+ * a newcomer may take the lock with its fast path (the word reads
+ * "locked, no waiters") before W runs again, and the newcomer's unlock
+ * would then look like one that wakes nobody. W is still inside its
+ * blocking call, so its count here says otherwise. A hash collision only
+ * records a release that did not need recording.
+ */
+#define SW_WAITERS 4096u
+static uint32_t waiters[SW_WAITERS];
+static inline uint32_t *waiters_of(const void *p)
+{
+	return &waiters[((uintptr_t)p >> 4) & (SW_WAITERS - 1)];
+}
+#define WAITING_MUTEX(a0) (__atomic_load_n(waiters_of(a0), __ATOMIC_RELAXED) != 0)
+#define WAITING_RWLOCK(a0) WAITING_MUTEX(a0)
+#define WAITING_COND(a0) 0
+#define WAITING_SEM(a0) 0
+#define WAITING_THREAD(a0) 0
+#define WAIT_ENTER_MUTEX(a0) __atomic_fetch_add(waiters_of(a0), 1, __ATOMIC_RELAXED)
+#define WAIT_LEAVE_MUTEX(a0) __atomic_fetch_sub(waiters_of(a0), 1, __ATOMIC_RELAXED)
+#define WAIT_ENTER_RWLOCK WAIT_ENTER_MUTEX
+#define WAIT_LEAVE_RWLOCK WAIT_LEAVE_MUTEX
+#define WAIT_ENTER_COND(a0) (void)0
+#define WAIT_LEAVE_COND(a0) (void)0
+#define WAIT_ENTER_SEM(a0) (void)0
+#define WAIT_LEAVE_SEM(a0) (void)0
+#define WAIT_ENTER_THREAD(a0) (void)0
+#define WAIT_LEAVE_THREAD(a0) (void)0
+
 /* Time the real call and record it under the futex row. */
-#define TIMED_CALL(cname, row, err, args, a0, counted)                                     \
+#define TIMED_CALL(cname, row, err, args, a0, counted) \
+	TIMED_CALL_AROUND(cname, row, err, args, a0, counted, (void)0, (void)0)
+#define TIMED_CALL_AROUND(cname, row, err, args, a0, counted, pre, post)                  \
 	struct sw_cap cap = {.fd = -1, .addr = PRIM_ADDR(a0), .has_addr = 1};              \
+	pre;                                                                               \
 	uint64_t t0 = sw__ticks();                                                         \
 	int r = real args;                                                                 \
 	uint64_t t1 = sw__ticks();                                                         \
+	post;                                                                              \
 	int e = errno;                                                                     \
 	if (counted)                                                                       \
 		sw__record(t, SW_FN_##cname, SW_ROW_##row, t0, t1, r, FAILED_##err(r),     \
@@ -86,14 +121,16 @@
  * path only (no frame to set up, a tail call into libc), the timing lives
  * in a separate cold function that re-reads the resolved pointer.
  */
-#define LOCK_ACQ(cname, sym, err, params, args, aux)                        \
+#define LOCK_ACQ(cname, sym, prim, err, params, args, aux)                  \
 	__attribute__((noinline, cold)) static int cname##_slow params      \
 	{                                                                   \
 		sw_real_##cname##_t real = (sw_real_##cname##_t)sw__real(SW_FN_##cname); \
 		struct sw_tls *t = sw__row_off[SW_ROW_futex] ? NULL : sw__enter(); \
 		if (t == NULL)                                              \
 			return real args;                                   \
-		TIMED_CALL(cname, futex, err, args, FIRST_ARG args, 1)      \
+		TIMED_CALL_AROUND(cname, futex, err, args, FIRST_ARG args, 1, \
+				  WAIT_ENTER_##prim(FIRST_ARG args),        \
+				  WAIT_LEAVE_##prim(FIRST_ARG args))        \
 	}                                                                   \
 	SW_EXPORT int cname params                                          \
 	{                                                                   \
@@ -119,12 +156,12 @@
 		TIMED_CALL(cname, row, err, args, FIRST_ARG args, counted) \
 	}
 
-#define LOCK_WAIT(cname, sym, err, params, args, aux) LOCK_TIMED(cname, err, params, args, futex, 1)
-#define LOCK_LIFE(cname, sym, err, params, args, aux) LOCK_TIMED(cname, err, params, args, futex, 0)
-#define LOCK_CREATE(cname, sym, err, params, args, aux) \
+#define LOCK_WAIT(cname, sym, prim, err, params, args, aux) LOCK_TIMED(cname, err, params, args, futex, 1)
+#define LOCK_LIFE(cname, sym, prim, err, params, args, aux) LOCK_TIMED(cname, err, params, args, futex, 0)
+#define LOCK_CREATE(cname, sym, prim, err, params, args, aux) \
 	LOCK_TIMED(cname, err, params, args, clone3, 1)
 
-#define LOCK_REL(cname, sym, err, params, args, aux)                        \
+#define LOCK_REL(cname, sym, prim, err, params, args, aux)                  \
 	__attribute__((noinline, cold)) static int cname##_slow params      \
 	{                                                                   \
 		sw_real_##cname##_t real = (sw_real_##cname##_t)sw__real(SW_FN_##cname); \
@@ -136,7 +173,8 @@
 	SW_EXPORT int cname params                                          \
 	{                                                                   \
 		REAL_OR_NOSYS(cname, err)                                   \
-		if (__builtin_expect(!(aux) || sw__row_off[SW_ROW_futex], 1)) \
+		if (__builtin_expect((!(aux) && !WAITING_##prim(FIRST_ARG args)) || \
+				     sw__row_off[SW_ROW_futex], 1))           \
 			return real args;                                   \
 		return cname##_slow args;                                   \
 	}
@@ -144,7 +182,7 @@
 #define LOCK_INIT LOCK_LIFE
 #define LOCK_DESTROY LOCK_LIFE
 
-#define LOCK_PASS(cname, sym, err, params, args, aux) \
+#define LOCK_PASS(cname, sym, prim, err, params, args, aux) \
 	SW_EXPORT int cname params                    \
 	{                                             \
 		REAL_OR_NOSYS(cname, err)             \
@@ -154,7 +192,7 @@
 #define SW_LOCK_TYPEDEF(cname, sym, ver, kind, prim, err, params, args, aux) \
 	typedef int(*sw_real_##cname##_t) params;
 #define SW_LOCK_DEFINE(cname, sym, ver, kind, prim, err, params, args, aux) \
-	LOCK_##kind(cname, sym, err, params, args, aux) SYMVER_##ver(cname, sym)
+	LOCK_##kind(cname, sym, prim, err, params, args, aux) SYMVER_##ver(cname, sym)
 
 SW_CALLS_LOCK(SW_LOCK_TYPEDEF)
 SW_CALLS_LOCK(SW_LOCK_DEFINE)
