@@ -17,7 +17,7 @@
 #define SW_VERSION "0.0.0"
 #endif
 
-enum { C_RUN = 1 << 0, C_REPORT = 1 << 1, C_COLLECT = 1 << 2 };
+enum { C_RUN = 1 << 0, C_REPORT = 1 << 1, C_COLLECT = 1 << 2, C_EXPORT = 1 << 3 };
 
 enum opt_id {
 	O_SUMMARY = 'c',
@@ -30,6 +30,7 @@ enum opt_id {
 	O_TRACE,
 	O_SESSION,
 	O_ROOT_PID,
+	O_LOCKS,
 };
 
 static const struct opt {
@@ -47,15 +48,17 @@ static const struct opt {
 	 "time is wall time inside each call (always on)"},
 	{O_SORT, "sort", "KEY", C_RUN | C_REPORT | C_COLLECT,
 	 "sort rows by time (default), calls, errors or name"},
-	{O_OUTPUT, "output", "FILE", C_RUN | C_REPORT | C_COLLECT,
-	 "write the report to FILE instead of stderr"},
-	{O_FORMAT, "format", "FMT", C_RUN | C_REPORT | C_COLLECT,
-	 "report as text (strace's table, default) or json"},
+	{O_OUTPUT, "output", "FILE", C_RUN | C_REPORT | C_COLLECT | C_EXPORT,
+	 "write the report to FILE instead of stderr (export: stdout)"},
+	{O_FORMAT, "format", "FMT", C_RUN | C_REPORT | C_COLLECT | C_EXPORT,
+	 "text (strace's table, default) or json; export: chrome or html"},
 	{O_TRACE, "trace", "FILE", C_RUN | C_COLLECT,
 	 "also keep the full trace in FILE (or $SYSWATCH_TRACE)"},
+	{O_LOCKS, "locks", NULL, C_RUN | C_REPORT,
+	 "after the table, who held the locks others waited on, and why"},
 	{O_SESSION, "session", "DIR", C_COLLECT, "session directory (internal)"},
 	{O_ROOT_PID, "root-pid", "PID", C_COLLECT, "root process (internal)"},
-	{O_HELP, "help", NULL, C_RUN | C_REPORT | C_COLLECT, "show this help"},
+	{O_HELP, "help", NULL, C_RUN | C_REPORT | C_COLLECT | C_EXPORT, "show this help"},
 };
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
 
@@ -67,6 +70,7 @@ static const struct {
 	{"run", SW_CMD_RUN, C_RUN},
 	{"report", SW_CMD_REPORT, C_REPORT},
 	{"collect", SW_CMD_COLLECT, C_COLLECT},
+	{"export", SW_CMD_EXPORT, C_EXPORT},
 };
 
 void sw_cli_version(FILE *f)
@@ -78,6 +82,7 @@ void sw_cli_usage(FILE *f)
 {
 	fputs("usage: syswatch run [OPTIONS] [--] CMD [ARGS...]\n"
 	      "       syswatch report [OPTIONS] TRACE\n"
+	      "       syswatch export --format chrome|html [-o FILE] TRACE\n"
 	      "       syswatch --help | --version\n"
 	      "\n"
 	      "Count the system calls of CMD and of every process and thread\n"
@@ -143,6 +148,12 @@ static int apply(struct sw_cli *cli, int id, const char *arg, char *err,
 					 "(time, calls, errors or name)", arg);
 		return 0;
 	case O_FORMAT:
+		if (cli->cmd == SW_CMD_EXPORT) {
+			if (sw_export_format_parse(arg, &cli->export_format) < 0)
+				return usage_err(err, errlen, "export: unknown format '%s' "
+						 "(chrome or html)", arg);
+			return 0;
+		}
 		if (sw_format_parse(arg, &cli->report.format) < 0)
 			return usage_err(err, errlen, "unknown format '%s' "
 					 "(text or json)", arg);
@@ -153,6 +164,9 @@ static int apply(struct sw_cli *cli, int id, const char *arg, char *err,
 		return 0;
 	case O_TRACE:
 		cli->trace = arg;
+		return 0;
+	case O_LOCKS:
+		cli->locks = true;
 		return 0;
 	case O_SESSION:
 		cli->session = arg;
@@ -256,6 +270,13 @@ int sw_cli_parse(int argc, char **argv, struct sw_cli *cli, char *err,
 			return usage_err(err, errlen, "report: missing trace file");
 		if (cli->nargs > 1)
 			return usage_err(err, errlen, "report: one trace file only, "
+					 "got '%s' too", cli->args[1]);
+		break;
+	case SW_CMD_EXPORT:
+		if (cli->nargs < 1)
+			return usage_err(err, errlen, "export: missing trace file");
+		if (cli->nargs > 1)
+			return usage_err(err, errlen, "export: one trace file only, "
 					 "got '%s' too", cli->args[1]);
 		break;
 	case SW_CMD_COLLECT:

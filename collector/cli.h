@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "export.h"
 #include "output.h"
 #include "summary.h"
 
@@ -17,6 +18,7 @@ enum sw_cmd {
 	SW_CMD_RUN,     /* syswatch run [opts] -- CMD [ARGS] */
 	SW_CMD_REPORT,  /* syswatch report [opts] TRACE */
 	SW_CMD_COLLECT, /* syswatch collect --session DIR --root-pid PID */
+	SW_CMD_EXPORT,  /* syswatch export --format chrome|html [-o FILE] TRACE */
 };
 
 struct sw_cli {
@@ -29,6 +31,8 @@ struct sw_cli {
 	char **args;          /* run: CMD ARGS (NULL-terminated); report: TRACE */
 	int nargs;
 	bool format_set;      /* --format was given */
+	bool locks;           /* --locks: lock-holder attribution */
+	enum sw_export_format export_format; /* export: --format */
 };
 
 /* Parse argv. 0 on success; on bad usage a negative errno and a one-line

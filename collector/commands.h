@@ -21,6 +21,9 @@ int sw_cmd_report(const struct sw_cli *cli);
 /* syswatch collect: returns the exit status for main(). */
 int sw_cmd_collect(const struct sw_cli *cli);
 
+/* syswatch export (export.c): returns the exit status for main(). */
+int sw_cmd_export(const struct sw_cli *cli);
+
 /* Open the report destination: path, or stderr when path is NULL or
  * empty. NULL (after printing why) if it cannot be opened. */
 FILE *sw_output_open(const char *path);

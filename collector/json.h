@@ -9,9 +9,12 @@
 #include "model.h"
 #include "summary.h"
 
+struct sw_locks;
+
 /* Print m (rows from s, in s's order, and the given warning lines) as one
- * JSON object and a newline to f; 0, -ENOMEM or -EIO. */
+ * JSON object and a newline to f, with "locks" and "locks_summary" when
+ * locks is not NULL (locks_json.c); 0, -ENOMEM or -EIO. */
 int sw_json_print(FILE *f, const struct sw_model *m, const struct sw_summary *s,
-		  char *const *warnings, size_t nwarnings);
+		  char *const *warnings, size_t nwarnings, const struct sw_locks *locks);
 
 #endif

@@ -27,6 +27,8 @@ int main(int argc, char **argv)
 		return sw_cmd_report(&cli);
 	case SW_CMD_COLLECT:
 		return sw_cmd_collect(&cli);
+	case SW_CMD_EXPORT:
+		return sw_cmd_export(&cli);
 	}
 	return 2;
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "locks_report.h"
 #include "syswatch/rows.h"
 #include "table.h"
 
@@ -156,12 +157,14 @@ int sw_report_write(FILE *f, const struct sw_model *m,
 	if (rc < 0)
 		goto out_summary;
 	if (o->format == SW_FORMAT_JSON) {
-		rc = sw_json_print(f, m, &s, warn, nwarn);
+		rc = sw_json_print(f, m, &s, warn, nwarn, o->locks);
 	} else {
 		rc = sw_table_print(f, &s);
 		legend(f, &s);
 		for (size_t i = 0; i < nwarn; i++)
 			fprintf(f, "%s\n", warn[i]);
+		if (o->locks && rc == 0)
+			rc = sw_locks_print(f, o->locks);
 	}
 	if (fflush(f) != 0 || ferror(f))
 		rc = rc ? rc : -EIO;

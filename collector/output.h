@@ -14,17 +14,21 @@ enum sw_format {
 	SW_FORMAT_JSON, /* one JSON object */
 };
 
+struct sw_locks;
+
 struct sw_report_opts {
 	enum sw_sort sort;     /* -S */
 	enum sw_format format; /* --format */
+	const struct sw_locks *locks; /* --locks: the lock analysis to report
+					 after the table, or NULL */
 };
 
 /* Parse a --format value (text, json); -EINVAL if unknown. */
 int sw_format_parse(const char *s, enum sw_format *out);
 
 /* Write the report of m to f: the table, then the legend for the kinds of
- * rows present, then the warnings (or all of it as JSON); 0, -ENOMEM or
- * -EIO (f could not be written). */
+ * rows present, then the warnings, then the lock report if o->locks (or
+ * all of it as JSON); 0, -ENOMEM or -EIO (f could not be written). */
 int sw_report_write(FILE *f, const struct sw_model *m,
 		    const struct sw_report_opts *o);
 

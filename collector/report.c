@@ -1,12 +1,14 @@
 /*
  * report.c - `syswatch report TRACE`: the table of a saved trace, exactly
- * as `syswatch run` printed it.
+ * as `syswatch run` printed it; with --locks, the lock report after it.
  */
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "commands.h"
+#include "evtrace.h"
+#include "locks.h"
 
 int sw_cmd_report(const struct sw_cli *cli)
 {
@@ -14,7 +16,11 @@ int sw_cmd_report(const struct sw_cli *cli)
 	char err[512];
 	struct stat st;
 	struct sw_model m;
-	int status = 1;
+	struct sw_evtrace tr;
+	struct sw_locks locks;
+	struct sw_report_opts opts = cli->report;
+	bool have_tr = false, have_locks = false;
+	int status = 1, rc;
 
 	FILE *f = fopen(path, "re");
 	if (!f) {
@@ -27,16 +33,31 @@ int sw_cmd_report(const struct sw_cli *cli)
 		return 1;
 	}
 	sw_model_init(&m);
-	int rc = sw_trace_read(f, &m, err, sizeof(err));
+	if (cli->locks) /* the events are needed too */
+		have_tr = (rc = sw_evtrace_read(f, &m, &tr, err, sizeof(err))) == 0;
+	else
+		rc = sw_trace_read(f, &m, err, sizeof(err));
 	fclose(f);
 	if (rc < 0) {
 		sw_error("%s: %s", path, err);
 		goto out;
 	}
+	if (cli->locks) {
+		if (sw_locks_analyse(&tr, &locks) < 0) {
+			sw_error("out of memory analysing the locks of %s", path);
+			goto out;
+		}
+		have_locks = true;
+		opts.locks = &locks;
+	}
 	FILE *out = sw_output_open(cli->output);
-	if (out && sw_output_finish(out, cli->output, &m, &cli->report) == 0)
+	if (out && sw_output_finish(out, cli->output, &m, &opts) == 0)
 		status = 0;
 out:
+	if (have_locks)
+		sw_locks_free(&locks);
+	if (have_tr)
+		sw_evtrace_free(&tr);
 	sw_model_free(&m);
 	return status;
 }

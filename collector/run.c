@@ -23,7 +23,9 @@
 #include "clock.h"
 #include "commands.h"
 #include "engine.h"
+#include "evtrace.h"
 #include "exec.h"
+#include "locks.h"
 #include "session.h"
 
 static volatile sig_atomic_t child_pid;
@@ -203,6 +205,49 @@ static pid_t spawn(const struct sw_cli *cli, const char *exe, const char *shim,
 	return pid;
 }
 
+/* --locks needs the events: without --trace they go to a temporary
+ * trace (deleted after the report). Its path into tmp; 0, or -1 after
+ * printing why. */
+static int temp_trace(char *tmp, size_t cap)
+{
+	const char *dir = sw_env("TMPDIR");
+	snprintf(tmp, cap, "%s/syswatch-locks-XXXXXX.trace", dir ? dir : "/tmp");
+	int fd = mkostemps(tmp, 6, O_CLOEXEC);
+	if (fd < 0) {
+		sw_error("cannot create a temporary trace for --locks in %s: %s "
+			 "(set TMPDIR, or give --trace FILE)", dir ? dir : "/tmp",
+			 strerror(errno));
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/* The lock analysis of the trace just written: 0 with *l filled (and m2,
+ * tr, which it refers to), or -1 after printing why. */
+static int analyse_trace(const char *path, struct sw_model *m2,
+			 struct sw_evtrace *tr, struct sw_locks *l)
+{
+	char err[512];
+	FILE *f = fopen(path, "re");
+	if (!f) {
+		sw_error("%s: %s: no lock report", path, strerror(errno));
+		return -1;
+	}
+	int rc = sw_evtrace_read(f, m2, tr, err, sizeof(err));
+	fclose(f);
+	if (rc < 0) {
+		sw_error("%s: %s: no lock report", path, err);
+		return -1;
+	}
+	if (sw_locks_analyse(tr, l) < 0) {
+		sw_error("out of memory analysing the locks: no lock report");
+		sw_evtrace_free(tr);
+		return -1;
+	}
+	return 0;
+}
+
 int sw_cmd_run(const struct sw_cli *cli)
 {
 	char shim[PATH_MAX], exe[PATH_MAX], userdir[256], err[512];
@@ -210,13 +255,19 @@ int sw_cmd_run(const struct sw_cli *cli)
 	struct sw_trace_writer *tw = NULL;
 	struct sw_engine *e = NULL;
 	struct sw_engine_opts eo = {.session = &sess};
-	struct sw_model m;
+	struct sw_model m, m2;
+	struct sw_evtrace tr;
+	struct sw_locks locks;
+	struct sw_report_opts opts = cli->report;
+	char tmp_trace[PATH_MAX] = "";
+	bool have_locks = false;
 	pid_t root = -1;
 	int status = preflight(cli, shim, exe);
 	if (status)
 		return status;
 
 	sw_model_init(&m);
+	sw_model_init(&m2);
 	status = 1;
 	FILE *out = sw_output_open(cli->output);
 	if (!out)
@@ -227,8 +278,13 @@ int sw_cmd_run(const struct sw_cli *cli)
 		goto out_file;
 	}
 	m.start_real_ns = sw_real_ns();
-	if (sw_trace_start(cli->trace ? cli->trace : sw_env("SYSWATCH_TRACE"), &m,
-			   &tw) < 0)
+	const char *trace = cli->trace ? cli->trace : sw_env("SYSWATCH_TRACE");
+	if (cli->locks && !trace) {
+		if (temp_trace(tmp_trace, sizeof(tmp_trace)) < 0)
+			goto out_file;
+		trace = tmp_trace;
+	}
+	if (sw_trace_start(trace, &m, &tw) < 0)
 		goto out_file;
 	if (sw_userdir_path(SW_SHM_BASE, userdir, sizeof(userdir)) < 0 ||
 	    sw_userdir_ensure(userdir, err, sizeof(err)) < 0 ||
@@ -276,7 +332,12 @@ int sw_cmd_run(const struct sw_cli *cli)
 	m.exit_status = status;
 	int trace_rc = sw_trace_finish(tw, &m);
 	tw = NULL;
-	int out_rc = sw_output_finish(out, cli->output, &m, &cli->report);
+	if (cli->locks && trace_rc == 0 &&
+	    analyse_trace(trace, &m2, &tr, &locks) == 0) {
+		have_locks = true;
+		opts.locks = &locks;
+	}
+	int out_rc = sw_output_finish(out, cli->output, &m, &opts);
 	out = NULL;
 	if (out_rc == 0)
 		sw_session_remove(&sess); /* else leave the data for a look */
@@ -295,6 +356,13 @@ out_file:
 	if (out && out != stderr)
 		fclose(out);
 out_model:
+	if (have_locks) {
+		sw_locks_free(&locks);
+		sw_evtrace_free(&tr);
+	}
+	if (tmp_trace[0])
+		unlink(tmp_trace);
+	sw_model_free(&m2);
 	sw_model_free(&m);
 	return status;
 }

@@ -21,6 +21,7 @@
 #define SW_TRACE_MAGIC "SWTRACE1"
 #define SW_TRACE_VERSION 1u
 #define SW_TRACE_RECORD_MAX (64u << 20) /* largest record the reader takes */
+#define SW_TRACE_FNS_MAX 65536u /* call ids a trace may name */
 
 struct sw_trace_writer;
 
@@ -56,5 +57,22 @@ const char *sw_trace_path(const struct sw_trace_writer *w);
  * 0, or a negative errno with a one-line reason in err such as
  * "truncated record at offset 1234". */
 int sw_trace_read(FILE *f, struct sw_model *m, char *err, size_t errlen);
+
+/* What else a reader may want from the records besides the model: each
+ * EventBatch and each ThreadCounters record, as decoded (the message is
+ * freed when the callback returns). A negative return ends the read with
+ * that error (-ENOMEM: "out of memory"; others: a bad record). Either
+ * callback may be NULL. */
+struct sw_trace_sink {
+	int (*events)(void *arg, const Sw__EventBatch *b);
+	int (*counters)(void *arg, const Sw__ThreadCounters *tc);
+	void *arg;
+};
+
+/* sw_trace_read(), also handing the event and counter records to sink
+ * (NULL: none), in file order, after the model has taken them. */
+int sw_trace_read_sink(FILE *f, struct sw_model *m,
+		       const struct sw_trace_sink *sink, char *err,
+		       size_t errlen);
 
 #endif

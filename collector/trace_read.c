@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fnnames.h"
+#include "syswatch/calls.h"
 #include "syswatch/rows.h"
 #include "trace.h"
 
@@ -21,6 +23,9 @@ struct reader {
 	bool have_header;
 	bool have_summary;
 	struct sw_model *m;
+	const struct sw_trace_sink *sink; /* or NULL */
+	uint32_t *fn_map;  /* the trace's call ids → this build's, or NULL */
+	uint32_t nfn_map;
 	char *err;
 	size_t errlen;
 };
@@ -70,6 +75,29 @@ static void copy_str(char *dst, size_t n, const char *src)
 	snprintf(dst, n, "%s", src ? src : "");
 }
 
+/* Call ids move when calls are added to the table: a trace that names
+ * its ids has them translated to this build's (unknown ones to
+ * SW_FN_COUNT, which nothing matches). Without names, ids are taken as
+ * they are. */
+static int map_fns(struct reader *r, const Sw__TraceHeader *h)
+{
+	uint32_t n = 0;
+	for (size_t i = 0; i < h->n_fns; i++)
+		if (h->fns[i]->has_id && h->fns[i]->id < SW_TRACE_FNS_MAX &&
+		    h->fns[i]->id + 1 > n)
+			n = h->fns[i]->id + 1;
+	r->fn_map = malloc((n ? n : 1) * sizeof(*r->fn_map));
+	if (!r->fn_map)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < n; i++)
+		r->fn_map[i] = SW_FN_COUNT;
+	for (size_t i = 0; i < h->n_fns; i++)
+		if (h->fns[i]->has_id && h->fns[i]->id < n)
+			r->fn_map[h->fns[i]->id] = sw_fn_by_name(h->fns[i]->name);
+	r->nfn_map = n;
+	return 0;
+}
+
 static int on_header(struct reader *r, const Sw__TraceHeader *h)
 {
 	if (r->have_header)
@@ -96,6 +124,8 @@ static int on_header(struct reader *r, const Sw__TraceHeader *h)
 	}
 	if (sw_model_set_command(r->m, h->command, h->n_command) < 0)
 		return fail(r, -ENOMEM, "out of memory");
+	if (h->n_fns && map_fns(r, h) < 0)
+		return fail(r, -ENOMEM, "out of memory");
 	r->m->start_real_ns = h->start_real_ns;
 	r->have_header = true;
 	return 0;
@@ -121,6 +151,31 @@ static int on_process(struct reader *r, const Sw__Process *p)
 	if (sw_model_put_process(r->m, &pr) < 0)
 		return fail(r, -ENOMEM, "out of memory");
 	return 0;
+}
+
+/* A sink's verdict on a record, as the reader reports it. */
+static int to_sink(struct reader *r, int rc)
+{
+	if (rc >= 0)
+		return 0;
+	if (rc == -ENOMEM)
+		return fail(r, rc, "out of memory");
+	return fail(r, rc, "record at offset %" PRIu64 ": %s", r->rec_off,
+		    strerror(-rc));
+}
+
+static int on_events(struct reader *r, const Sw__EventBatch *b)
+{
+	if (!r->sink || !r->sink->events)
+		return 0; /* the table is made from the counters */
+	if (!b->has_pid || b->pid <= 0)
+		return fail(r, -EBADMSG, "event batch without a pid at offset "
+			    "%" PRIu64, r->rec_off);
+	for (size_t i = 0; r->fn_map && i < b->n_events; i++) {
+		Sw__Event *ev = b->events[i];
+		ev->fn = ev->fn < r->nfn_map ? r->fn_map[ev->fn] : SW_FN_COUNT;
+	}
+	return to_sink(r, r->sink->events(r->sink->arg, b));
 }
 
 static int on_counters(struct reader *r, const Sw__ThreadCounters *tc)
@@ -182,6 +237,8 @@ static int on_counters(struct reader *r, const Sw__ThreadCounters *tc)
 	if (rc < 0)
 		rc = fail(r, rc, "thread record at offset %" PRIu64 ": %s",
 			  r->rec_off, strerror(-rc));
+	else if (r->sink && r->sink->counters)
+		rc = to_sink(r, r->sink->counters(r->sink->arg, tc));
 out:
 	free(rows);
 	return rc;
@@ -212,7 +269,7 @@ static int on_record(struct reader *r, const Sw__TraceRecord *rec)
 	case SW__TRACE_RECORD__REC_COUNTERS:
 		return on_counters(r, rec->counters);
 	case SW__TRACE_RECORD__REC_EVENTS:
-		return 0; /* the table is made from the counters */
+		return on_events(r, rec->events);
 	case SW__TRACE_RECORD__REC_SUMMARY:
 		return on_summary(r, rec->summary);
 	default:
@@ -223,7 +280,15 @@ static int on_record(struct reader *r, const Sw__TraceRecord *rec)
 
 int sw_trace_read(FILE *f, struct sw_model *m, char *err, size_t errlen)
 {
-	struct reader r = {.f = f, .m = m, .err = err, .errlen = errlen};
+	return sw_trace_read_sink(f, m, NULL, err, errlen);
+}
+
+int sw_trace_read_sink(FILE *f, struct sw_model *m,
+		       const struct sw_trace_sink *sink, char *err,
+		       size_t errlen)
+{
+	struct reader r = {.f = f, .m = m, .sink = sink, .err = err,
+			   .errlen = errlen};
 	char magic[8];
 	size_t got = fread(magic, 1, sizeof(magic), f);
 	if (got == 0 && !ferror(f))
@@ -275,6 +340,7 @@ int sw_trace_read(FILE *f, struct sw_model *m, char *err, size_t errlen)
 			break;
 	}
 	free(buf);
+	free(r.fn_map);
 	if (rc < 0)
 		return rc;
 	if (!r.have_header)

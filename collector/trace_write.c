@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fnnames.h"
+#include "syswatch/calls.h"
 #include "syswatch/rows.h"
 #include "trace.h"
 
@@ -85,11 +87,27 @@ int sw_trace_header(struct sw_trace_writer *w, const struct sw_model *m)
 	Sw__TraceHeader h = SW__TRACE_HEADER__INIT;
 	Sw__RowName *names = calloc(m->nrows ? m->nrows : 1, sizeof(*names));
 	Sw__RowName **ptrs = calloc(m->nrows ? m->nrows : 1, sizeof(*ptrs));
-	if (!names || !ptrs) {
+	Sw__FnName *fns = calloc(SW_FN_COUNT, sizeof(*fns));
+	Sw__FnName **fptrs = calloc(SW_FN_COUNT, sizeof(*fptrs));
+	if (!names || !ptrs || !fns || !fptrs) {
 		free(names);
 		free(ptrs);
+		free(fns);
+		free(fptrs);
 		return w->error = w->error ? w->error : -ENOMEM;
 	}
+	/* The call ids of the events, by name: they move with the table. */
+	for (uint32_t i = 0; i < SW_FN_COUNT; i++) {
+		if (!sw_fn_name(i))
+			continue;
+		Sw__FnName *f = &fns[h.n_fns];
+		sw__fn_name__init(f);
+		f->has_id = true;
+		f->id = i;
+		f->name = (char *)sw_fn_name(i);
+		fptrs[h.n_fns++] = f;
+	}
+	h.fns = fptrs;
 	for (uint32_t i = 0; i < m->nrows; i++) {
 		const struct sw_rowdef *d = &m->rows[i];
 		if (!d->defined)
@@ -119,6 +137,8 @@ int sw_trace_header(struct sw_trace_writer *w, const struct sw_model *m)
 	int rc = put_record(w, &rec);
 	free(names);
 	free(ptrs);
+	free(fns);
+	free(fptrs);
 	return rc;
 }
 

@@ -1,0 +1,15 @@
+/*
+ * evfiles.h - which file each event touched (internal to evtrace.c).
+ */
+#ifndef SW_COLLECTOR_EVFILES_H
+#define SW_COLLECTOR_EVFILES_H
+
+#include "evtrace.h"
+
+/* Set every event's `file`: its path, made absolute through its dirfd
+ * when that is known, or the path behind its descriptor, following each
+ * process's opens, dups and closes in time order. Needs the threads
+ * grouped by process. 0 or -ENOMEM. */
+int sw__evtrace_files(struct sw_evtrace *t);
+
+#endif
