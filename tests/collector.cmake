@@ -5,3 +5,12 @@ sw_add_test(test_trace SOURCES test_trace.c LIBS swcollect)
 sw_add_test(test_segment SOURCES test_segment.c LIBS swcollect)
 sw_add_test(test_engine SOURCES test_engine.c LIBS swcollect)
 sw_add_test(test_cli SOURCES test_cli.c LIBS swcollect)
+sw_add_test(test_locks SOURCES test_locks.c LIBS swcollect)
+sw_add_test(test_export SOURCES test_export.c export_scenario.c LIBS swcollect)
+# The HTML timeline rendered by headless Chromium (skipped without it).
+add_executable(export_fixture export_fixture.c export_scenario.c)
+target_include_directories(export_fixture PRIVATE ${CMAKE_SOURCE_DIR}/include)
+target_link_libraries(export_fixture PRIVATE swcollect)
+add_test(NAME test_export_html COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/test_export_html.sh
+         $<TARGET_FILE:syswatch> $<TARGET_FILE:export_fixture>)
+set_tests_properties(test_export_html PROPERTIES SKIP_RETURN_CODE 77 LABELS e2e TIMEOUT 300)
