@@ -66,6 +66,12 @@ void sw_model_free(struct sw_model *m)
 	free(m->tids);
 	free_strv(m->command, m->ncommand);
 	free_strv(m->warnings, m->nwarnings);
+	for (size_t i = 0; i < m->nthreads; i++)
+		free(m->threads[i].rows);
+	free(m->threads);
+	for (size_t i = 0; i < m->nuntraced; i++)
+		free(m->untraced[i].path);
+	free(m->untraced);
 	sw_model_init(m);
 }
 
@@ -156,10 +162,30 @@ int sw_model_add_thread(struct sw_model *m, const struct sw_thread_rec *t)
 		if (r >= m->nrows || !m->rows[r].defined)
 			return -EINVAL;
 	}
-	if (grow((void **)&m->tids, m->ntids, &m->tids_cap, sizeof(*m->tids)) < 0)
+	if (grow((void **)&m->tids, m->ntids, &m->tids_cap, sizeof(*m->tids)) < 0 ||
+	    grow((void **)&m->threads, m->nthreads, &m->threads_cap,
+		 sizeof(*m->threads)) < 0)
 		return -ENOMEM;
+	struct sw_model_thread *mt = &m->threads[m->nthreads];
+	memset(mt, 0, sizeof(*mt));
+	mt->rows = calloc(t->nrows ? t->nrows : 1, sizeof(*mt->rows));
+	if (!mt->rows)
+		return -ENOMEM;
+	mt->pid = t->pid;
+	mt->epoch = t->epoch;
+	mt->tid = t->tid;
+	memcpy(mt->name, t->name, sizeof(mt->name));
+	mt->name[sizeof(mt->name) - 1] = '\0';
+	mt->nrows = t->nrows;
+	for (size_t i = 0; i < t->nrows; i++) {
+		const struct sw_rowstat *st = &t->rows[i].st;
+		mt->rows[i] = (struct sw_rowbrief){t->rows[i].row, st->calls,
+			st->errors, st->total_ns, st->min_ns, st->max_ns, st->untimed};
+	}
+	m->nthreads++;
 	m->tids[m->ntids].pid = t->pid;
 	m->tids[m->ntids].tid = t->tid;
+	m->tids[m->ntids].start_ns = t->start_ns;
 	m->ntids++;
 	for (size_t i = 0; i < t->nrows; i++)
 		sw_rowstat_merge(&m->sums[t->rows[i].row], &t->rows[i].st);
@@ -207,25 +233,39 @@ int sw_model_warn(struct sw_model *m, const char *fmt, ...)
 	return 0;
 }
 
+/* One thread identity, for counting a process's threads. */
+struct tid_key {
+	int32_t pid, tid;
+	uint64_t start_ns;
+};
+
 static int cmp_tid(const void *a, const void *b)
 {
-	const int32_t *x = a, *y = b; /* {pid, tid} pairs */
-	if (x[0] != y[0])
-		return x[0] < y[0] ? -1 : 1;
-	if (x[1] != y[1])
-		return x[1] < y[1] ? -1 : 1;
+	const struct tid_key *x = a, *y = b;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->tid != y->tid)
+		return x->tid < y->tid ? -1 : 1;
+	if (x->start_ns != y->start_ns)
+		return x->start_ns < y->start_ns ? -1 : 1;
 	return 0;
 }
 
-/* Distinct tids of `pid` in a sorted {pid, tid} array. */
-static uint64_t count_tids(const int32_t (*v)[2], size_t n, int32_t pid)
+/*
+ * Threads of process pid in a sorted key array. A thread is (tid, start):
+ * tids are reused, and 500 short threads that got the same tid are 500
+ * threads. The main thread (tid == pid) is one thread however many
+ * records it has: it lives on through execs, one record per image.
+ */
+static uint64_t count_tids(const struct tid_key *k, size_t n, int32_t pid)
 {
 	uint64_t count = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (v[i][0] != pid)
+		if (k[i].pid != pid)
 			continue;
-		if (i == 0 || v[i - 1][0] != pid || v[i - 1][1] != v[i][1])
-			count++;
+		bool same = i > 0 && k[i - 1].pid == pid && k[i - 1].tid == k[i].tid &&
+			    (k[i].tid == pid || k[i - 1].start_ns == k[i].start_ns);
+		count += !same;
 	}
 	return count;
 }
@@ -236,17 +276,15 @@ int sw_model_processes(const struct sw_model *m, struct sw_proc_view **out,
 	size_t np = m->nprocs ? m->nprocs : 1;
 	struct sw_proc_view *v = calloc(np, sizeof(*v));
 	uint32_t(*ep)[2] = calloc(np, sizeof(*ep)); /* naming, exit epoch */
-	int32_t(*tids)[2] = malloc((m->ntids ? m->ntids : 1) * sizeof(*tids));
+	struct tid_key *tids = malloc((m->ntids ? m->ntids : 1) * sizeof(*tids));
 	if (!v || !ep || !tids) {
 		free(v);
 		free(ep);
 		free(tids);
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < m->ntids; i++) {
-		tids[i][0] = m->tids[i].pid;
-		tids[i][1] = m->tids[i].tid;
-	}
+	for (size_t i = 0; i < m->ntids; i++)
+		tids[i] = (struct tid_key){m->tids[i].pid, m->tids[i].tid, m->tids[i].start_ns};
 	qsort(tids, m->ntids, sizeof(*tids), cmp_tid);
 
 	size_t nv = 0;
@@ -259,8 +297,7 @@ int sw_model_processes(const struct sw_model *m, struct sw_proc_view **out,
 		if (j == nv) {
 			nv++;
 			pv->pid = p->pid;
-			pv->threads = count_tids((const int32_t(*)[2])tids,
-						 m->ntids, p->pid);
+			pv->threads = count_tids(tids, m->ntids, p->pid);
 		}
 		/* The newest epoch names the process (exec replaced the
 		 * older ones); the exit status too, when it has one. */
@@ -281,6 +318,35 @@ int sw_model_processes(const struct sw_model *m, struct sw_proc_view **out,
 	*out = v;
 	*n = nv;
 	return 0;
+}
+
+int sw_model_untraced_add(struct sw_model *m, int32_t pid, int32_t tid,
+			  uint32_t fn, const char *path, const char *reason)
+{
+	char *p = strdup(path ? path : "?");
+	if (!p || grow((void **)&m->untraced, m->nuntraced, &m->untraced_cap,
+		       sizeof(*m->untraced)) < 0) {
+		free(p);
+		return -ENOMEM;
+	}
+	m->untraced[m->nuntraced++] = (struct sw_untraced){pid, tid, fn, p, reason};
+	return 0;
+}
+
+void sw_model_untraced_failed(struct sw_model *m, int32_t pid, int32_t tid,
+			      uint32_t fn)
+{
+	for (size_t i = m->nuntraced; i-- > 0;) {
+		struct sw_untraced *u = &m->untraced[i];
+		if (u->pid != pid || u->tid != tid)
+			continue;
+		if (u->fn == fn) { /* the latest child of this thread */
+			free(u->path);
+			memmove(u, u + 1, (m->nuntraced - i - 1) * sizeof(*u));
+			m->nuntraced--;
+		}
+		return;
+	}
 }
 
 uint64_t sw_model_dropped_total(const struct sw_model *m)

@@ -90,6 +90,33 @@ struct sw_proc_view {
 	uint32_t threads_lost;
 };
 
+/* A row of one thread as kept for --per-process/--per-thread (no
+ * histogram: it is kept for every thread, so it stays small). */
+struct sw_rowbrief {
+	uint32_t row;
+	uint64_t calls, errors, total_ns, min_ns, max_ns, untimed;
+};
+
+/* One finished thread as kept for the split reports. */
+struct sw_model_thread {
+	int32_t pid;
+	uint32_t epoch;
+	int32_t tid;
+	char name[16];
+	size_t nrows;
+	struct sw_rowbrief *rows; /* owned */
+};
+
+/* A child that ran without the shim: an exec, posix_spawn or system whose
+ * environment no longer carried it (the shim's event has aux == 1). */
+struct sw_untraced {
+	int32_t pid;       /* the process that started it */
+	int32_t tid;       /* its thread (to pair a failed exec) */
+	uint32_t fn;       /* call id (include/syswatch/calls.h) */
+	char *path;        /* what it ran (owned) */
+	const char *reason; /* static text */
+};
+
 struct sw_model {
 	struct sw_rowdef *rows;   /* indexed by row id */
 	struct sw_rowstat *sums;  /* indexed by row id: all threads added */
@@ -97,7 +124,7 @@ struct sw_model {
 
 	struct sw_proc_rec *procs; /* by (pid, epoch), in arrival order */
 	size_t nprocs, procs_cap;
-	struct { int32_t pid, tid; } *tids; /* one per thread added */
+	struct { int32_t pid, tid; uint64_t start_ns; } *tids; /* one per thread added */
 	size_t ntids, tids_cap;
 
 	uint64_t dropped[SW_DROP_NCAUSES]; /* summed over threads */
@@ -112,6 +139,12 @@ struct sw_model {
 
 	char **warnings;          /* "syswatch: ..." lines for the report */
 	size_t nwarnings;
+
+	struct sw_model_thread *threads; /* every thread added, for the
+					    split reports */
+	size_t nthreads, threads_cap;
+	struct sw_untraced *untraced;    /* children that ran untraced */
+	size_t nuntraced, untraced_cap;
 };
 
 /* Initialise an empty model with no rows declared. */
@@ -146,6 +179,18 @@ int sw_model_warn(struct sw_model *m, const char *fmt, ...)
  * malloc'ed and points into the model; 0 or -ENOMEM. */
 int sw_model_processes(const struct sw_model *m, struct sw_proc_view **out,
 		       size_t *n);
+
+/* The reason recorded for an exec that dropped the shim. */
+#define SW_UNTRACED_ENV "environment cleared"
+
+/* Note a child that ran untraced (path may be NULL); 0 or -ENOMEM. */
+int sw_model_untraced_add(struct sw_model *m, int32_t pid, int32_t tid,
+			  uint32_t fn, const char *path, const char *reason);
+
+/* The exec call fn of thread (pid, tid) came back failed: the child
+ * noted just before by the same thread never ran; forget it. */
+void sw_model_untraced_failed(struct sw_model *m, int32_t pid, int32_t tid,
+			      uint32_t fn);
 
 /* Total events dropped, all causes. */
 uint64_t sw_model_dropped_total(const struct sw_model *m);
