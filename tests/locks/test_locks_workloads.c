@@ -159,6 +159,7 @@ struct acq {
 	long tid;
 	unsigned long long t0, t1, t2;
 	int contended;
+	int woke; /* a waiter slept on the mutex at this release */
 };
 
 /* What the program's log says each thread was blamed for. */
@@ -195,7 +196,8 @@ static double mutex_truth(const char *acq_path, struct truth *tr, int n)
 	struct acq *a = NULL;
 	size_t na = 0, cap = 0;
 	struct acq x;
-	while (fscanf(f, "%ld %llu %llu %llu %d", &x.tid, &x.t0, &x.t1, &x.t2, &x.contended) == 5) {
+	while (fscanf(f, "%ld %llu %llu %llu %d %d", &x.tid, &x.t0, &x.t1, &x.t2, &x.contended,
+		      &x.woke) == 6) {
 		if (na == cap) {
 			cap = cap ? 2 * cap : 2048;
 			a = realloc(a, cap * sizeof *a);
@@ -227,7 +229,9 @@ static double mutex_truth(const char *acq_path, struct truth *tr, int n)
 		}
 		struct truth *last = NULL;
 		for (size_t k = lo; k < na && rel[k]->t2 < e; k++) {
-			if (rel[k]->tid == a[i].tid)
+			/* A release that found no sleeper kept no one waiting
+			 * (see wl_mutex.c): the wait goes on to the next. */
+			if (rel[k]->tid == a[i].tid || !rel[k]->woke)
 				continue;
 			struct truth *t = truth_of(tr, n, rel[k]->tid);
 			cr_assert_not_null(t, "acquisition log names thread %ld", rel[k]->tid);

@@ -23,9 +23,13 @@
  * acquisitions, contended, contended_wait_ns, hold_ns (all holds summed),
  * hold_min_ns, hold_max_ns, mutex (its address), and per thread
  * "thread TID HOLDS HOLD_NS CONTENDED HOLD_MAX_NS". TALLY.acq gets every
- * acquisition, "TID T0 T1 T2 CONTENDED" (CLOCK_MONOTONIC ns: before the
- * trylock, acquired, just before the unlock), for the test to work out
- * exactly which holds each wait sat through.
+ * acquisition, "TID T0 T1 T2 CONTENDED WOKE" (CLOCK_MONOTONIC ns: before
+ * the trylock, acquired, just before the unlock; WOKE: a waiter was asleep
+ * on the mutex at the unlock), for the test to work out exactly which
+ * holds each wait sat through. A hold that ends while no waiter sleeps on
+ * the mutex kept nobody waiting: a waiter woken earlier was not yet back
+ * on a CPU (it finds the mutex free when it is), or it would have gone
+ * back to sleep on the mutex and made the word say so.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -44,6 +48,7 @@ static long hold_us = 100, gap_us = 300;
 struct acq {
 	uint64_t t0, t1, t2;
 	int contended;
+	int woke; /* a waiter was asleep on the mutex when it was released */
 };
 
 struct worker {
@@ -87,7 +92,10 @@ static void *run(void *arg)
 		uint64_t t2;
 		while ((t2 = now_ns()) - t1 < hold)
 			;
-		w->log[i] = (struct acq){t0, t1, t2, r == EBUSY};
+		/* glibc wakes a sleeper exactly when the lock word says one is
+		 * asleep (2); read it just before letting go. */
+		int woke = __atomic_load_n(&mu.__data.__lock, __ATOMIC_RELAXED) > 1;
+		w->log[i] = (struct acq){t0, t1, t2, r == EBUSY, woke};
 		w->holds++;
 		w->hold_ns += t2 - t1;
 		if (t2 - t1 < w->hold_min)
@@ -156,10 +164,11 @@ int main(int argc, char **argv)
 		return 1;
 	for (int i = 0; i < n; i++)
 		for (int k = 0; k < rounds; k++)
-			fprintf(f, "%d %llu %llu %llu %d\n", (int)w[i].tid,
+			fprintf(f, "%d %llu %llu %llu %d %d\n", (int)w[i].tid,
 				(unsigned long long)w[i].log[k].t0,
 				(unsigned long long)w[i].log[k].t1,
-				(unsigned long long)w[i].log[k].t2, w[i].log[k].contended);
+				(unsigned long long)w[i].log[k].t2, w[i].log[k].contended,
+				w[i].log[k].woke);
 	if (fclose(f) != 0)
 		return 1;
 	printf("wl_mutex: %ld acquisitions, %ld contended\n", acq, cont);
