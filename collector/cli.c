@@ -31,6 +31,10 @@ enum opt_id {
 	O_SESSION,
 	O_ROOT_PID,
 	O_LOCKS,
+	O_FOLLOW_EXEC,
+	O_PER_PROCESS,
+	O_PER_THREAD,
+	O_RECOVER,
 };
 
 static const struct opt {
@@ -56,6 +60,14 @@ static const struct opt {
 	 "also keep the full trace in FILE (or $SYSWATCH_TRACE)"},
 	{O_LOCKS, "locks", NULL, C_RUN | C_REPORT,
 	 "after the table, who held the locks others waited on, and why"},
+	{O_FOLLOW_EXEC, "follow-exec", NULL, C_RUN,
+	 "keep tracing children whose environment drops the shim"},
+	{O_PER_PROCESS, "per-process", NULL, C_RUN | C_REPORT,
+	 "also a table per process (pid, command, exit status)"},
+	{O_PER_THREAD, "per-thread", NULL, C_RUN | C_REPORT,
+	 "also a table per thread (pid/tid, name)"},
+	{O_RECOVER, "recover", NULL, C_REPORT,
+	 "report (then remove) what a dead collector left in /dev/shm"},
 	{O_SESSION, "session", "DIR", C_COLLECT, "session directory (internal)"},
 	{O_ROOT_PID, "root-pid", "PID", C_COLLECT, "root process (internal)"},
 	{O_HELP, "help", NULL, C_RUN | C_REPORT | C_COLLECT | C_EXPORT, "show this help"},
@@ -82,6 +94,7 @@ void sw_cli_usage(FILE *f)
 {
 	fputs("usage: syswatch run [OPTIONS] [--] CMD [ARGS...]\n"
 	      "       syswatch report [OPTIONS] TRACE\n"
+	      "       syswatch report --recover [OPTIONS]\n"
 	      "       syswatch export --format chrome|html [-o FILE] TRACE\n"
 	      "       syswatch --help | --version\n"
 	      "\n"
@@ -103,6 +116,16 @@ void sw_cli_usage(FILE *f)
 		fprintf(f, "  %-24s %s\n", left, o->help);
 	}
 	fputs("\n"
+	      "report --recover reports the sessions in /dev/shm/syswatch-UID\n"
+	      "whose collector and processes are all gone (a killed syswatch),\n"
+	      "then removes them; syswatch run removes such sessions by itself\n"
+	      "once they are an hour old.\n"
+	      "\n"
+	      "A child started with an environment that no longer carries the\n"
+	      "shim (env -i, a cleared environ) runs untraced; the report names\n"
+	      "it. --follow-exec (SYSWATCH_FOLLOW_EXEC=1 in CMD's environment)\n"
+	      "puts the shim back into such children.\n"
+	      "\n"
 	      "Without syswatch run, LD_PRELOAD=libsyswatch.so CMD prints the\n"
 	      "same table on CMD's stderr when it ends (SYSWATCH_REPORT=json,\n"
 	      "SYSWATCH_OUTPUT=FILE and SYSWATCH_TRACE=FILE apply there).\n"
@@ -167,6 +190,18 @@ static int apply(struct sw_cli *cli, int id, const char *arg, char *err,
 		return 0;
 	case O_LOCKS:
 		cli->locks = true;
+		return 0;
+	case O_FOLLOW_EXEC:
+		cli->follow_exec = true;
+		return 0;
+	case O_PER_PROCESS:
+		cli->report.per_process = true;
+		return 0;
+	case O_PER_THREAD:
+		cli->report.per_thread = true;
+		return 0;
+	case O_RECOVER:
+		cli->recover = true;
 		return 0;
 	case O_SESSION:
 		cli->session = arg;
@@ -266,6 +301,11 @@ int sw_cli_parse(int argc, char **argv, struct sw_cli *cli, char *err,
 			return usage_err(err, errlen, "run: missing command to run");
 		break;
 	case SW_CMD_REPORT:
+		if (cli->recover && cli->nargs)
+			return usage_err(err, errlen, "report: --recover takes no "
+					 "trace file, got '%s'", cli->args[0]);
+		if (cli->recover)
+			break;
 		if (cli->nargs < 1)
 			return usage_err(err, errlen, "report: missing trace file");
 		if (cli->nargs > 1)

@@ -32,6 +32,8 @@ struct sw_cli {
 	int nargs;
 	bool format_set;      /* --format was given */
 	bool locks;           /* --locks: lock-holder attribution */
+	bool follow_exec;     /* run --follow-exec */
+	bool recover;         /* report --recover */
 	enum sw_export_format export_format; /* export: --format */
 };
 

@@ -89,6 +89,49 @@ static unsigned ring_varint(const struct sw_ring *r, uint64_t pos,
 	return 0;
 }
 
+/* The call id (field 2) of the record of len bytes at pos, read without
+ * decoding it: true with *fn, or false if it is not found in a
+ * well-formed prefix (then the record is decoded and judged in full). */
+static bool ring_fn(const struct sw_ring *r, uint64_t pos, uint64_t len,
+		    uint32_t *fn)
+{
+	uint64_t at = 0;
+	while (at < len) {
+		uint64_t key, v;
+		unsigned n = ring_varint(r, pos + at, len - at, &key);
+		if (n == 0)
+			return false;
+		at += n;
+		switch (key & 7) {
+		case 0: /* varint */
+			n = ring_varint(r, pos + at, len - at, &v);
+			if (n == 0)
+				return false;
+			at += n;
+			if ((key >> 3) == 2) {
+				*fn = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+				return true;
+			}
+			break;
+		case 1:
+			at += 8;
+			break;
+		case 2:
+			n = ring_varint(r, pos + at, len - at, &v);
+			if (n == 0 || v > len)
+				return false;
+			at += n + v;
+			break;
+		case 5:
+			at += 4;
+			break;
+		default:
+			return false;
+		}
+	}
+	return false;
+}
+
 static int corrupt(struct sw_ring *r, uint64_t head, struct sw_drain_stats *st,
 		   uint64_t tail, char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
@@ -138,7 +181,12 @@ int sw_ring_drain(struct sw_ring *r, struct sw_arena *arena,
 				       "record of %" PRIu64 " bytes at ring "
 				       "position %" PRIu64 " runs past head "
 				       "%" PRIu64, len, tail, head);
-		if (arena) {
+		uint32_t fn;
+		/* Records the sink does not want: framing checked, skipped. */
+		bool skip = arena && sink->want &&
+			    ring_fn(r, tail + n, len, &fn) &&
+			    !sink->want(sink->arg, fn);
+		if (arena && !skip) {
 			if (sw_arena_left(arena) < SW_ARENA_PER_EVENT) {
 				rc = sink->flush(sink->arg);
 				sw_arena_reset(arena);

@@ -51,6 +51,10 @@ struct sw_event_sink {
 	/* The arena is about to be reset: write out what refers to it. */
 	int (*flush)(void *arg);
 	void *arg;
+	/* Optional: which call ids are worth decoding at all (NULL: all).
+	 * The id is read from the record's bytes before any decoding, so a
+	 * collector without a trace pays for the few events it needs only. */
+	bool (*want)(void *arg, uint32_t fn);
 };
 
 /* One ring, as the consumer sees it (pointers into the shared mapping). */

@@ -94,7 +94,9 @@ int sw_engine_new(struct sw_engine **out, const struct sw_engine_opts *o)
 	e->tw = o->trace;
 	e->root_pid = o->root_pid;
 	sw_tsc_cal_init(&e->cal);
-	if (e->tw && sw_arena_init(&e->arena, ARENA_SIZE) < 0) {
+	/* The arena is needed without a trace too: exec events are always
+	 * decoded (untraced children). */
+	if (sw_arena_init(&e->arena, ARENA_SIZE) < 0) {
 		free(e);
 		return -ENOMEM;
 	}
@@ -119,8 +121,7 @@ void sw_engine_free(struct sw_engine *e)
 	free(e->fins);
 	free(e->reaped);
 	free(e->evs);
-	if (e->tw)
-		sw_arena_free(&e->arena);
+	sw_arena_free(&e->arena);
 	free(e);
 }
 

@@ -193,3 +193,59 @@ int sw_is_static(const char *path)
 	}
 	return 0;
 }
+
+#define SHSTRTAB_MAX (1u << 20)
+
+/* Is one of the section names in the string table names[0..n) one of
+ * the Go toolchain's? */
+static bool go_section(const char *names, size_t n, uint32_t at)
+{
+	static const char *const go[] = {".go.buildinfo", ".note.go.buildid"};
+	if (at >= n)
+		return false;
+	for (size_t i = 0; i < sizeof(go) / sizeof(go[0]); i++)
+		if (strnlen(names + at, n - at) == strlen(go[i]) &&
+		    strcmp(names + at, go[i]) == 0)
+			return true;
+	return false;
+}
+
+int sw_is_go(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	Elf64_Ehdr eh;
+	Elf64_Shdr strtab;
+	char *names = NULL;
+	int rc = 0;
+	if (pread(fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
+	    eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_shentsize < sizeof(Elf64_Shdr) ||
+	    eh.e_shstrndx >= eh.e_shnum ||
+	    pread(fd, &strtab, sizeof(strtab),
+		  (off_t)(eh.e_shoff + (uint64_t)eh.e_shstrndx * eh.e_shentsize)) !=
+		    (ssize_t)sizeof(strtab) ||
+	    strtab.sh_size == 0 || strtab.sh_size > SHSTRTAB_MAX)
+		goto out; /* not a 64-bit ELF with section names: not Go */
+	names = malloc(strtab.sh_size);
+	if (!names) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	if (pread(fd, names, strtab.sh_size, (off_t)strtab.sh_offset) !=
+	    (ssize_t)strtab.sh_size)
+		goto out;
+	for (size_t i = 0; i < eh.e_shnum && rc == 0; i++) {
+		Elf64_Shdr sh;
+		if (pread(fd, &sh, sizeof(sh),
+			  (off_t)(eh.e_shoff + i * eh.e_shentsize)) != (ssize_t)sizeof(sh))
+			break;
+		rc = go_section(names, strtab.sh_size, sh.sh_name);
+	}
+out:
+	free(names);
+	close(fd);
+	return rc;
+}

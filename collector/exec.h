@@ -27,4 +27,10 @@ int sw_resolve_cmd(const char *cmd, char *buf, size_t n);
  * decide), negative errno if it cannot be read. */
 int sw_is_static(const char *path);
 
+/* Is path a Go program (an ELF file with a .go.buildinfo or
+ * .note.go.buildid section)? Go makes its system calls itself, not
+ * through libc, whether linked statically or not. 1 yes, 0 no (or not
+ * ELF), negative errno if it cannot be read. */
+int sw_is_go(const char *path);
+
 #endif

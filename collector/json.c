@@ -7,6 +7,9 @@
  *    "wall_seconds", "dropped_events", "threads_lost",
  *    "processes": [{"pid", "command", "exe", "threads", "exit_status"}],
  *    "warnings": ["syswatch: ..."],
+ *    "untraced_children": [{"pid", "path", "reason"}],
+ *    "per_process": [{"pid", "command", "exit_status", "syscalls", "total"}],
+ *    "per_thread": [{"pid", "tid", "name", "command", "syscalls", "total"}],
  *    "locks": [...], "locks_summary": {...}}   (--locks: locks_json.c)
  *
  * Fractional numbers are serialised from a fixed number of decimals
@@ -22,6 +25,8 @@
 
 #include "json_util.h"
 #include "locks_report.h"
+#include "output.h"
+#include "split.h"
 #include "syswatch/rows.h"
 #include "table.h"
 
@@ -75,10 +80,91 @@ static json_object *proc_obj(const struct sw_proc_view *p)
 	return o;
 }
 
+static json_object *untraced_arr(const struct sw_model *m)
+{
+	json_object *a = json_object_new_array();
+	for (size_t i = 0; a && i < m->nuntraced; i++) {
+		const struct sw_untraced *u = &m->untraced[i];
+		json_object *o = json_object_new_object();
+		bool ok = o && sw_json_put(o, "pid", json_object_new_int(u->pid)) &&
+			  sw_json_put(o, "path", sw_json_str(u->path)) &&
+			  sw_json_put(o, "reason", sw_json_str(u->reason));
+		if (!ok)
+			json_object_put(o);
+		if (!ok || !sw_json_push(a, o)) {
+			json_object_put(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+/* "syscalls" and "total" of a summary, into o. */
+static bool put_rows(json_object *o, const struct sw_summary *s)
+{
+	json_object *rows = json_object_new_array();
+	json_object *total = json_object_new_object();
+	bool ok = rows && total;
+	for (size_t i = 0; ok && i < s->n; i++)
+		ok = sw_json_push(rows, row_obj(&s->lines[i]));
+	ok = ok && sw_json_put(total, "calls", json_object_new_uint64(s->calls)) &&
+	     sw_json_put(total, "errors", json_object_new_uint64(s->errors)) &&
+	     sw_json_put(total, "seconds", sw_json_num(sw_ns_to_sec(s->total_ns), 6));
+	if (!ok) {
+		json_object_put(rows);
+		json_object_put(total);
+		return false;
+	}
+	ok = sw_json_put(o, "syscalls", rows);
+	return sw_json_put(o, "total", total) && ok;
+}
+
+struct split_ctx {
+	const struct sw_model *m;
+	enum sw_sort sort;
+	json_object *arr;
+};
+
+static int split_one(void *arg, const struct sw_split_group *g)
+{
+	struct split_ctx *c = arg;
+	struct sw_summary s;
+	if (sw_summary_build_sums(c->m, g->sums, c->sort, &s) < 0)
+		return -ENOMEM;
+	json_object *o = json_object_new_object();
+	bool ok = o && sw_json_put(o, "pid", json_object_new_int(g->pid));
+	if (ok && g->tid)
+		ok = sw_json_put(o, "tid", json_object_new_int(g->tid)) &&
+		     sw_json_put(o, "name", sw_json_str(g->name ? g->name : "")) &&
+		     sw_json_put(o, "command", sw_json_str(g->command ? g->command : "?"));
+	else if (ok)
+		ok = sw_json_put(o, "command", sw_json_str(g->command ? g->command : "?")) &&
+		     (g->has_exit ? sw_json_put(o, "exit_status",
+						json_object_new_int(g->exit_status))
+				  : sw_json_put_null(o, "exit_status"));
+	ok = ok && put_rows(o, &s);
+	sw_summary_free(&s);
+	if (!ok)
+		json_object_put(o);
+	return ok && sw_json_push(c->arr, o) ? 0 : -ENOMEM;
+}
+
+static json_object *split_arr(const struct sw_model *m, enum sw_sort sort,
+			      bool by_thread)
+{
+	struct split_ctx c = {m, sort, json_object_new_array()};
+	if (c.arr && sw_split_each(m, by_thread, split_one, &c) < 0) {
+		json_object_put(c.arr);
+		return NULL;
+	}
+	return c.arr;
+}
+
 static json_object *build(const struct sw_model *m, const struct sw_summary *s,
 			  char *const *warnings, size_t nwarnings,
-			  const struct sw_locks *locks)
+			  const struct sw_report_opts *o)
 {
+	const struct sw_locks *locks = o->locks;
 	json_object *root = json_object_new_object();
 	json_object *rows = json_object_new_array();
 	json_object *total = json_object_new_object();
@@ -117,6 +203,11 @@ static json_object *build(const struct sw_model *m, const struct sw_summary *s,
 		 json_object_new_uint64(sw_model_threads_lost(m)));
 	ok = sw_json_put(root, "processes", procs) && ok;
 	ok = sw_json_put(root, "warnings", warns) && ok;
+	ok = ok && sw_json_put(root, "untraced_children", untraced_arr(m));
+	if (o->per_process)
+		ok = ok && sw_json_put(root, "per_process", split_arr(m, o->sort, false));
+	if (o->per_thread)
+		ok = ok && sw_json_put(root, "per_thread", split_arr(m, o->sort, true));
 	if (locks)
 		ok = ok && sw_json_put(root, "locks", sw_locks_json(locks)) &&
 		     sw_json_put(root, "locks_summary", sw_locks_summary_json(locks));
@@ -128,9 +219,10 @@ static json_object *build(const struct sw_model *m, const struct sw_summary *s,
 }
 
 int sw_json_print(FILE *f, const struct sw_model *m, const struct sw_summary *s,
-		  char *const *warnings, size_t nwarnings, const struct sw_locks *locks)
+		  char *const *warnings, size_t nwarnings,
+		  const struct sw_report_opts *o)
 {
-	json_object *root = build(m, s, warnings, nwarnings, locks);
+	json_object *root = build(m, s, warnings, nwarnings, o);
 	if (!root)
 		return -ENOMEM;
 	const char *text = json_object_to_json_string_ext(

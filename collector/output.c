@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "split.h"
 #include "locks_report.h"
 #include "syswatch/rows.h"
 #include "table.h"
@@ -99,6 +100,33 @@ static const char *const drop_causes[SW_DROP_NCAUSES] = {
 	[SW_DROP_TOO_BIG] = "event larger than the ring",
 };
 
+#define UNTRACED_SHOWN 3 /* paths named in the untraced line */
+
+/* "syswatch: 2 children ran untraced: /a, /b, environment cleared
+ * (use syswatch run --follow-exec)". */
+static int untraced_line(const struct sw_model *m, char ***v, size_t *nv)
+{
+	char *paths = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&paths, &len);
+	if (!f)
+		return -ENOMEM;
+	for (size_t i = 0; i < m->nuntraced && i < UNTRACED_SHOWN; i++)
+		fprintf(f, "%s%s", i ? ", " : "", m->untraced[i].path);
+	if (m->nuntraced > UNTRACED_SHOWN)
+		fprintf(f, " and %zu more", m->nuntraced - UNTRACED_SHOWN);
+	if (fclose(f) != 0 || !paths) {
+		free(paths);
+		return -ENOMEM;
+	}
+	int rc = add_line(v, nv, "syswatch: %zu %s ran untraced: %s, %s "
+			  "(use syswatch run --follow-exec)", m->nuntraced,
+			  m->nuntraced == 1 ? "child" : "children", paths,
+			  m->untraced[0].reason);
+	free(paths);
+	return rc;
+}
+
 int sw_report_warnings(const struct sw_model *m, char ***out, size_t *n)
 {
 	char **v = NULL;
@@ -121,6 +149,8 @@ int sw_report_warnings(const struct sw_model *m, char ***out, size_t *n)
 				      "(cause %d); the counts above are still exact",
 				      m->dropped[c], c);
 	}
+	if (rc == 0 && m->nuntraced)
+		rc = untraced_line(m, &v, &nv);
 	uint64_t lost = sw_model_threads_lost(m);
 	if (rc == 0 && lost)
 		rc = add_line(&v, &nv,
@@ -144,6 +174,36 @@ int sw_report_warnings(const struct sw_model *m, char ***out, size_t *n)
 	return 0;
 }
 
+struct split_ctx {
+	FILE *f;
+	const struct sw_model *m;
+	enum sw_sort sort;
+};
+
+/* One sub-table: a header line naming the part, then strace's table. */
+static int split_one(void *arg, const struct sw_split_group *g)
+{
+	struct split_ctx *c = arg;
+	struct sw_summary s;
+	int rc = sw_summary_build_sums(c->m, g->sums, c->sort, &s);
+	if (rc < 0)
+		return rc;
+	fputc('\n', c->f);
+	if (g->tid)
+		fprintf(c->f, "thread %d/%d (%s) of %s:\n", (int)g->pid,
+			(int)g->tid, g->name && g->name[0] ? g->name : "?",
+			g->command ? g->command : "?");
+	else if (g->has_exit)
+		fprintf(c->f, "process %d (%s), exit status %d:\n", (int)g->pid,
+			g->command ? g->command : "?", (int)g->exit_status);
+	else
+		fprintf(c->f, "process %d (%s), exit status unknown:\n",
+			(int)g->pid, g->command ? g->command : "?");
+	rc = sw_table_print(c->f, &s);
+	sw_summary_free(&s);
+	return rc;
+}
+
 int sw_report_write(FILE *f, const struct sw_model *m,
 		    const struct sw_report_opts *o)
 {
@@ -157,12 +217,17 @@ int sw_report_write(FILE *f, const struct sw_model *m,
 	if (rc < 0)
 		goto out_summary;
 	if (o->format == SW_FORMAT_JSON) {
-		rc = sw_json_print(f, m, &s, warn, nwarn, o->locks);
+		rc = sw_json_print(f, m, &s, warn, nwarn, o);
 	} else {
 		rc = sw_table_print(f, &s);
 		legend(f, &s);
 		for (size_t i = 0; i < nwarn; i++)
 			fprintf(f, "%s\n", warn[i]);
+		struct split_ctx c = {f, m, o->sort};
+		if (o->per_process && rc == 0)
+			rc = sw_split_each(m, false, split_one, &c);
+		if (o->per_thread && rc == 0)
+			rc = sw_split_each(m, true, split_one, &c);
 		if (o->locks && rc == 0)
 			rc = sw_locks_print(f, o->locks);
 	}

@@ -21,6 +21,8 @@ struct sw_report_opts {
 	enum sw_format format; /* --format */
 	const struct sw_locks *locks; /* --locks: the lock analysis to report
 					 after the table, or NULL */
+	bool per_process;      /* --per-process: a table per process */
+	bool per_thread;       /* --per-thread: a table per thread */
 };
 
 /* Parse a --format value (text, json); -EINVAL if unknown. */

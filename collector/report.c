@@ -9,9 +9,12 @@
 #include "commands.h"
 #include "evtrace.h"
 #include "locks.h"
+#include "recover.h"
 
 int sw_cmd_report(const struct sw_cli *cli)
 {
+	if (cli->recover)
+		return sw_cmd_recover(cli);
 	const char *path = cli->args[0];
 	char err[512];
 	struct stat st;

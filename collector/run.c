@@ -26,6 +26,7 @@
 #include "evtrace.h"
 #include "exec.h"
 #include "locks.h"
+#include "recover.h"
 #include "session.h"
 
 static volatile sig_atomic_t child_pid;
@@ -94,13 +95,14 @@ static char *preload_value(const char *shim, const char *old)
 /* In the child, between fork and exec: the program gets the standard
  * dispositions back (an ignored signal would stay ignored across exec). */
 static void child_exec(const char *exe, char **args, const char *shim,
-		       const char *session, int errfd)
+		       const char *session, bool follow_exec, int errfd)
 {
 	for (size_t i = 0; i < sizeof(handled) / sizeof(handled[0]); i++)
 		set_signal(handled[i], SIG_DFL);
 	char *preload = preload_value(shim, getenv("LD_PRELOAD"));
 	if (!preload || setenv("LD_PRELOAD", preload, 1) < 0 ||
-	    setenv("SYSWATCH_SESSION", session, 1) < 0) {
+	    setenv("SYSWATCH_SESSION", session, 1) < 0 ||
+	    (follow_exec && setenv("SYSWATCH_FOLLOW_EXEC", "1", 1) < 0)) {
 		int e = ENOMEM;
 		(void)!write(errfd, &e, sizeof(e));
 		_exit(127);
@@ -153,6 +155,13 @@ static int preflight(const struct sw_cli *cli, char *shim, char *exe)
 		sw_error("cannot execute '%s': %s", cmd, strerror(-rc));
 		return rc == -EACCES ? 126 : 127;
 	}
+	/* Go first: a static Go binary is better explained as Go. */
+	if (sw_is_go(exe) == 1) {
+		sw_error("%s is a Go program: Go programs make their system "
+			 "calls directly, not through libc, so syswatch "
+			 "(LD_PRELOAD) cannot see it; use strace instead", cmd);
+		return 2;
+	}
 	if (sw_is_static(exe) == 1) {
 		sw_error("%s is statically linked: it makes system calls without "
 			 "going through libc's dynamic symbols, so syswatch "
@@ -204,7 +213,7 @@ static pid_t spawn(const struct sw_cli *cli, const char *exe, const char *shim,
 	}
 	if (pid == 0) {
 		close(p[0]);
-		child_exec(exe, cli->args, shim, session, p[1]);
+		child_exec(exe, cli->args, shim, session, cli->follow_exec, p[1]);
 	}
 	child_pid = pid;
 	close(p[1]);
@@ -284,6 +293,7 @@ int sw_cmd_run(const struct sw_cli *cli)
 	if (status)
 		return status;
 
+	sw_recover_sweep_stale(); /* what killed collectors left behind */
 	sw_model_init(&m);
 	sw_model_init(&m2);
 	status = 1;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "engine_int.h"
+#include "syswatch/calls.h"
 #include "syswatch/rows.h"
 
 struct sw_tconv sw__tconv(const struct sw_engine *e, const struct sw_segrec *r)
@@ -37,9 +38,75 @@ static int sink_flush(void *arg)
 	return 0;
 }
 
+/* The calls that start another program: the shim marks (aux == 1) those
+ * whose environment no longer carries it. */
+static bool starts_program(uint32_t fn)
+{
+	switch (fn) {
+	case SW_FN_execve:
+	case SW_FN_execv:
+	case SW_FN_execvp:
+	case SW_FN_execvpe:
+	case SW_FN_execl:
+	case SW_FN_execlp:
+	case SW_FN_execle:
+	case SW_FN_fexecve:
+	case SW_FN_execveat:
+	case SW_FN_posix_spawn:
+	case SW_FN_posix_spawnp:
+	case SW_FN_system:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool is_spawn(uint32_t fn)
+{
+	return fn == SW_FN_posix_spawn || fn == SW_FN_posix_spawnp ||
+	       fn == SW_FN_system;
+}
+
+/* Without a trace, only the calls that start programs are decoded. */
+static bool sink_want(void *arg, uint32_t fn)
+{
+	(void)arg;
+	return starts_program(fn);
+}
+
+/* Children that ran untraced. An exec is recorded before it is tried
+ * (success does not come back) and a failure follows as its own event;
+ * posix_spawn and system are recorded once, after the fact. */
+static int note_untraced(struct sw_engine *e, const Sw__Event *ev)
+{
+	if (!ev->has_fn || !starts_program(ev->fn))
+		return 0;
+	bool failed = ev->has_err;
+	bool lost = ev->has_aux && ev->aux == 1;
+	if (failed && !is_spawn(ev->fn)) {
+		sw_model_untraced_failed(e->m, e->cur->pid, e->cur_tid, ev->fn);
+		return 0;
+	}
+	if (!lost || failed)
+		return 0;
+	char path[SW_PATH_MAX + 1];
+	size_t n = ev->has_path ? ev->path.len : 0;
+	if (n > SW_PATH_MAX)
+		n = SW_PATH_MAX;
+	if (n)
+		memcpy(path, ev->path.data, n);
+	path[n] = '\0';
+	return sw_model_untraced_add(e->m, e->cur->pid, e->cur_tid, ev->fn,
+				     n ? path : NULL, SW_UNTRACED_ENV);
+}
+
 static int sink_event(void *arg, Sw__Event *ev)
 {
 	struct sw_engine *e = arg;
+	if (note_untraced(e, ev) < 0)
+		return -ENOMEM;
+	if (!e->tw)
+		return 0; /* decoded for note_untraced only */
 	if (e->nevs == e->evs_cap) {
 		size_t cap = e->evs_cap ? e->evs_cap * 2 : 1024;
 		Sw__Event **v = cap <= 65536 ? realloc(e->evs, cap * sizeof(*v))
@@ -70,23 +137,20 @@ static void drain_slot(struct sw_engine *e, struct sw_segrec *r, uint32_t i,
 		.tail = &sh->tail,
 		.nrows = r->seg.hdr.nrows,
 	};
-	struct sw_event_sink sink = {sink_event, sink_flush, e};
+	struct sw_event_sink sink = {sink_event, sink_flush, e,
+				     e->tw ? NULL : sink_want};
 	struct sw_drain_stats st = {0, 0};
 	char err[200];
 
 	/* A drain cut short by SIGBUS may have left events behind: drop them. */
 	e->nevs = 0;
-	if (e->tw)
-		sw_arena_reset(&e->arena);
+	sw_arena_reset(&e->arena);
 	e->cur = r;
 	e->cur_tid = tid;
 	e->cur_cv = sw__tconv(e, r);
-	int rc = sw_ring_drain(&ring, e->tw ? &e->arena : NULL, &sink, &st, err,
-			       sizeof(err));
-	if (e->tw) {
-		sink_flush(e);
-		sw_arena_reset(&e->arena);
-	}
+	int rc = sw_ring_drain(&ring, &e->arena, &sink, &st, err, sizeof(err));
+	sink_flush(e);
+	sw_arena_reset(&e->arena);
 	*moved += st.bytes;
 	if (rc == -EBADMSG && ++r->ring_errors <= SW_RING_ERRORS_SHOWN)
 		sw_model_warn(e->m, "syswatch: %s: slot %u (thread %d): corrupt "

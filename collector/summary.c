@@ -73,12 +73,19 @@ static int (*const sorters[SW_SORT_COUNT])(const void *, const void *) = {
 int sw_summary_build(const struct sw_model *m, enum sw_sort key,
 		     struct sw_summary *out)
 {
+	return sw_summary_build_sums(m, m->sums, key, out);
+}
+
+int sw_summary_build_sums(const struct sw_model *m,
+			  const struct sw_rowstat *sums, enum sw_sort key,
+			  struct sw_summary *out)
+{
 	memset(out, 0, sizeof(*out));
 	out->lines = calloc(m->nrows ? m->nrows : 1, sizeof(*out->lines));
 	if (!out->lines)
 		return -ENOMEM;
 	for (uint32_t r = 0; r < m->nrows; r++) {
-		const struct sw_rowstat *st = &m->sums[r];
+		const struct sw_rowstat *st = &sums[r];
 		if (!m->rows[r].defined || st->calls == 0)
 			continue;
 		out->lines[out->n++] = (struct sw_line){

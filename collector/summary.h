@@ -43,6 +43,12 @@ int sw_sort_parse(const char *s, enum sw_sort *out);
 int sw_summary_build(const struct sw_model *m, enum sw_sort key,
 		     struct sw_summary *out);
 
+/* The same from other counters than m's totals: sums is indexed by row
+ * id, m->nrows entries (a part of the report: one process, one thread). */
+int sw_summary_build_sums(const struct sw_model *m,
+			  const struct sw_rowstat *sums, enum sw_sort key,
+			  struct sw_summary *out);
+
 /* Free what sw_summary_build allocated. */
 void sw_summary_free(struct sw_summary *s);
 

@@ -249,6 +249,21 @@ static int on_summary(struct reader *r, const Sw__Summary *s)
 	r->m->wall_ns = s->wall_ns;
 	r->m->has_exit = s->has_exit_status;
 	r->m->exit_status = s->exit_status;
+	for (size_t i = 0; i < s->n_untraced; i++) {
+		const Sw__UntracedChild *u = s->untraced[i];
+		char path[SW_PATH_MAX + 1];
+		size_t n = u->has_path ? u->path.len : 0;
+		if (n > SW_PATH_MAX || (n && memchr(u->path.data, '\0', n)))
+			return fail(r, -EBADMSG, "bad untraced child in the "
+				    "summary at offset %" PRIu64, r->rec_off);
+		if (n)
+			memcpy(path, u->path.data, n);
+		path[n] = '\0';
+		/* Only one reason is recorded today; keep the text static. */
+		if (sw_model_untraced_add(r->m, u->pid, 0, SW_FN_COUNT,
+					  n ? path : NULL, SW_UNTRACED_ENV) < 0)
+			return fail(r, -ENOMEM, "out of memory");
+	}
 	r->have_summary = true;
 	return 0;
 }

@@ -249,10 +249,33 @@ int sw_trace_summary(struct sw_trace_writer *w, const struct sw_model *m)
 	s.dropped_events = sw_model_dropped_total(m);
 	s.has_exit_status = m->has_exit;
 	s.exit_status = m->exit_status;
+	size_t nu = m->nuntraced;
+	Sw__UntracedChild *u = calloc(nu ? nu : 1, sizeof(*u));
+	Sw__UntracedChild **up = calloc(nu ? nu : 1, sizeof(*up));
+	if (!u || !up) {
+		free(u);
+		free(up);
+		return w->error = w->error ? w->error : -ENOMEM;
+	}
+	for (size_t i = 0; i < nu; i++) {
+		const struct sw_untraced *c = &m->untraced[i];
+		sw__untraced_child__init(&u[i]);
+		u[i].has_pid = u[i].has_path = true;
+		u[i].pid = c->pid;
+		u[i].path.data = (uint8_t *)c->path;
+		u[i].path.len = strlen(c->path);
+		u[i].reason = (char *)c->reason;
+		up[i] = &u[i];
+	}
+	s.n_untraced = nu;
+	s.untraced = up;
 	Sw__TraceRecord rec = SW__TRACE_RECORD__INIT;
 	rec.rec_case = SW__TRACE_RECORD__REC_SUMMARY;
 	rec.summary = &s;
-	return put_record(w, &rec);
+	int rc = put_record(w, &rec);
+	free(u);
+	free(up);
+	return rc;
 }
 
 int sw_trace_close(struct sw_trace_writer *w)

@@ -14,3 +14,7 @@ target_link_libraries(export_fixture PRIVATE swcollect)
 add_test(NAME test_export_html COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/test_export_html.sh
          $<TARGET_FILE:syswatch> $<TARGET_FILE:export_fixture>)
 set_tests_properties(test_export_html PROPERTIES SKIP_RETURN_CODE 77 LABELS e2e TIMEOUT 300)
+# report --recover and the stale-session sweep, on the built binary.
+add_test(NAME test_cli_recover COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/test_recover.sh
+         $<TARGET_FILE:syswatch>)
+set_tests_properties(test_cli_recover PROPERTIES SKIP_RETURN_CODE 77 LABELS e2e TIMEOUT 60)

@@ -284,3 +284,173 @@ Test(binary, json_report_parses)
 	json_object_put(root);
 	unlink(out);
 }
+
+/* --- children, splits ---------------------------------------------------- */
+
+/* Run syswatch with args writing JSON to a temporary file; the parsed
+ * report (the caller puts it). */
+static json_object *run_json(char *const args[], int want_status)
+{
+	char out[] = "/tmp/sw_test_cli_json_XXXXXX";
+	close(mkstemp(out));
+	char *argv[32] = {"--format", "json", "-o", out};
+	int n = 4;
+	for (int i = 0; args[i] && n < 31; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	/* the subcommand goes first */
+	char *sub = argv[4];
+	memmove(argv + 1, argv, 4 * sizeof(*argv));
+	argv[0] = sub;
+	int st = sw(argv);
+	cr_assert_eq(st, want_status, "status %d: %s", st, errbuf);
+	json_object *root = json_object_from_file(out);
+	cr_assert_not_null(root, "no JSON in %s", out);
+	unlink(out);
+	return root;
+}
+
+static json_object *get(json_object *o, const char *key)
+{
+	json_object *v = NULL;
+	cr_assert(json_object_object_get_ex(o, key, &v), "no \"%s\"", key);
+	return v;
+}
+
+Test(binary, a_child_with_a_cleared_environment_is_reported_untraced)
+{
+	if (!have_shim())
+		cr_skip_test("libsyswatch.so not built");
+	char tr[] = "/tmp/sw_test_cli_trace_XXXXXX";
+	close(mkstemp(tr));
+	/* env -i execs with an empty environment; the failed exec of a
+	 * missing program started nothing and is not reported. */
+	char *script = "env -i /bin/true; env -i /no/such/program; exit 0";
+	json_object *root = run_json((char *[]){"run", "--trace", tr, "--", "sh",
+						"-c", script, NULL}, 0);
+	json_object *u = get(root, "untraced_children");
+	cr_assert_eq(json_object_array_length(u), 1, "%s",
+		     json_object_to_json_string(u));
+	json_object *c = json_object_array_get_idx(u, 0);
+	cr_assert_str_eq(json_object_get_string(get(c, "path")), "/bin/true");
+	cr_assert_str_eq(json_object_get_string(get(c, "reason")), "environment cleared");
+	cr_assert_gt(json_object_get_int(get(c, "pid")), 0);
+	json_object_put(root);
+
+	/* The trace keeps it: report says it after the table. */
+	cr_assert_eq(sw((char *[]){"report", tr, NULL}), 0, "%s", errbuf);
+	cr_assert(strstr(errbuf, " total\n"), "%s", errbuf);
+	cr_assert(strstr(errbuf, "syswatch: 1 child ran untraced: /bin/true, "
+			 "environment cleared (use syswatch run --follow-exec)\n"),
+		  "%s", errbuf);
+	unlink(tr);
+
+	/* Without a trace too (only exec events are decoded then). */
+	cr_assert_eq(sw((char *[]){"run", "--", "sh", "-c", script, NULL}), 0);
+	cr_assert(strstr(errbuf, "syswatch: 1 child ran untraced: /bin/true"),
+		  "%s", errbuf);
+}
+
+Test(binary, follow_exec_keeps_the_shim_in_such_children)
+{
+	if (!have_shim())
+		cr_skip_test("libsyswatch.so not built");
+	json_object *root = run_json((char *[]){"run", "--follow-exec", "--", "env",
+						"-i", "/bin/sh", "-c", "exit 5",
+						NULL}, 5);
+	cr_assert_eq(json_object_array_length(get(root, "untraced_children")), 0);
+	/* The image after the exec reported itself: the process is sh now. */
+	json_object *p = json_object_array_get_idx(get(root, "processes"), 0);
+	cr_assert_str_eq(json_object_get_string(get(p, "command")), "sh");
+	cr_assert_eq(json_object_get_int(get(p, "exit_status")), 5);
+	json_object_put(root);
+	cr_assert_eq(sw((char *[]){"--help", NULL}), 0);
+}
+
+/* Sum of "calls" over the "total" of each element of arr. */
+static uint64_t sum_calls(json_object *arr)
+{
+	uint64_t n = 0;
+	for (size_t i = 0; i < json_object_array_length(arr); i++)
+		n += json_object_get_uint64(get(get(json_object_array_get_idx(arr, i),
+						    "total"), "calls"));
+	return n;
+}
+
+Test(binary, per_process_and_per_thread_split_the_table)
+{
+	if (!have_shim())
+		cr_skip_test("libsyswatch.so not built");
+	char tr[] = "/tmp/sw_test_cli_trace_XXXXXX";
+	close(mkstemp(tr));
+	json_object *root = run_json((char *[]){"run", "--per-process", "--per-thread",
+						"--trace", tr, "--", "sh", "-c",
+						"ls / >/dev/null; exit 4", NULL}, 4);
+	uint64_t total = json_object_get_uint64(get(get(root, "total"), "calls"));
+	json_object *pp = get(root, "per_process"), *pt = get(root, "per_thread");
+	cr_assert_eq(json_object_array_length(pp), 2);
+	cr_assert_eq(sum_calls(pp), total, "the parts add up to the whole");
+	cr_assert_eq(sum_calls(pt), total);
+	json_object *sh = json_object_array_get_idx(pp, 0);
+	cr_assert_str_eq(json_object_get_string(get(sh, "command")), "sh");
+	cr_assert_eq(json_object_get_int(get(sh, "exit_status")), 4);
+	cr_assert_gt(json_object_array_length(get(sh, "syscalls")), 0);
+	json_object *t = json_object_array_get_idx(pt, 0);
+	cr_assert_gt(json_object_get_int(get(t, "tid")), 0);
+	get(t, "name");
+	json_object_put(root);
+
+	/* report splits a saved trace the same way, in strace's format. */
+	cr_assert_eq(sw((char *[]){"report", "--per-process", "--per-thread", tr,
+				   NULL}), 0, "%s", errbuf);
+	cr_assert(strstr(errbuf, "\nprocess "), "%s", errbuf);
+	cr_assert(strstr(errbuf, "(sh), exit status 4:\n% time     seconds"), "%s", errbuf);
+	cr_assert(strstr(errbuf, "(ls), exit status 0:\n"), "%s", errbuf);
+	cr_assert(strstr(errbuf, "\nthread "), "%s", errbuf);
+	unlink(tr);
+}
+
+/* A copy of src with an empty section `section` added (objcopy); false
+ * if objcopy cannot do it here. */
+static bool with_section(const char *src, const char *section, char *out)
+{
+	char cmd[1024];
+	strcpy(out, "/tmp/sw_test_cli_go_XXXXXX");
+	close(mkstemp(out));
+	snprintf(cmd, sizeof(cmd), "printf x >%s.sec && objcopy --add-section "
+		 "%s=%s.sec %s %s 2>/dev/null; rc=$?; rm -f %s.sec; exit $rc",
+		 out, section, out, src, out, out);
+	if (access(src, R_OK) != 0 || system(cmd) != 0) {
+		unlink(out);
+		return false;
+	}
+	chmod(out, 0755);
+	return true;
+}
+
+Test(binary, a_go_program_is_not_run)
+{
+	static const char *const sections[] = {".go.buildinfo", ".note.go.buildid"};
+	/* A dynamically linked program, and a static one where there is. */
+	static const char *const progs[] = {"/bin/true", "/sbin/ldconfig"};
+	char path[64];
+	int tried = 0;
+	cr_assert_eq(sw_is_go("/bin/true"), 0);
+	for (size_t p = 0; p < 2; p++) {
+		for (size_t s = 0; s < 2; s++) {
+			if (!with_section(progs[p], sections[s], path))
+				continue;
+			tried++;
+			cr_assert_eq(sw_is_go(path), 1, "%s with %s", progs[p], sections[s]);
+			if (have_shim()) {
+				cr_assert_eq(sw((char *[]){"run", "--", path, NULL}), 2);
+				cr_assert(strstr(errbuf, "is a Go program: Go programs make "
+						 "their system calls directly, not "
+						 "through libc"), "%s", errbuf);
+			}
+			unlink(path);
+		}
+	}
+	if (!tried)
+		cr_skip_test("objcopy cannot add a section here");
+}

@@ -39,7 +39,7 @@ static int on_flush(void *arg)
 	return 0;
 }
 
-static const struct sw_event_sink sink = {on_event, on_flush, NULL};
+static const struct sw_event_sink sink = {on_event, on_flush, NULL, NULL};
 
 /* An empty ring whose positions start at `at` (to place the end). */
 static void setup_at(uint64_t at)
