@@ -11,9 +11,9 @@ CMAKE_FLAGS ?=
 JOBS       ?= 2
 
 DEB_PACKAGES := cmake make gcc pkg-config libprotobuf-c-dev protobuf-c-compiler \
-                libcriterion-dev libjson-c-dev libffi-dev fuse3 libfuse3-dev strace
+                libcriterion-dev libjson-c-dev libffi-dev fuse3 libfuse3-dev strace cppcheck
 
-.PHONY: all deps build demo test test-unit test-asan bench clean
+.PHONY: all deps build demo test test-unit test-asan bench lint clean
 
 all: build
 
@@ -39,7 +39,7 @@ build: deps $(BUILD)/CMakeCache.txt
 demo: build
 	@scenario/run_demo.sh $(BUILD)
 
-test: build test-asan
+test: build lint test-asan
 	cd $(BUILD) && ctest --output-on-failure -j 1
 
 # Unit tests again under ASan+UBSan (the shim itself is never sanitized:
@@ -51,6 +51,14 @@ test-asan: deps
 
 bench: build
 	bench/run.sh $(BUILD)
+
+# Static checks: cppcheck over the shim and the collector (the X-macro
+# expansions of the call table are beyond its preprocessor).
+lint: build
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
+	  --std=c11 -I include -I preload -I collector -I $(BUILD)/proto \
+	  --suppress=missingIncludeSystem --suppress=unknownMacro:preload/wrap_lock.c \
+	  preload collector
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

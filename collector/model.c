@@ -330,6 +330,7 @@ int sw_model_untraced_add(struct sw_model *m, int32_t pid, int32_t tid,
 		return -ENOMEM;
 	}
 	m->untraced[m->nuntraced++] = (struct sw_untraced){pid, tid, fn, p, reason};
+	/* cppcheck-suppress memleak ; p is owned by m->untraced now */
 	return 0;
 }
 

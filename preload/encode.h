@@ -46,12 +46,12 @@ static inline uint8_t *sw__put_varint(uint8_t *p, uint64_t v)
 
 static inline uint64_t sw__zigzag64(int64_t v)
 {
-	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+	return ((uint64_t)v << 1) ^ (0u - ((uint64_t)v >> 63));
 }
 
 static inline uint32_t sw__zigzag32(int32_t v)
 {
-	return ((uint32_t)v << 1) ^ (uint32_t)(v >> 31);
+	return ((uint32_t)v << 1) ^ (0u - ((uint32_t)v >> 31));
 }
 
 static inline uint8_t *sw__put_key(uint8_t *p, unsigned field, unsigned wt)
