@@ -4,16 +4,20 @@
 #   make demo    install, build, run the bundled slow-start scenario
 #   make test    install, build, run every test (plus the sanitizer build)
 #   make bench   the speed figures quoted in the README
+#   make fuzz    the libFuzzer targets, FUZZ_SECONDS (600) each; fuzz-short: 20 s
 #
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+TSAN_BUILD ?= build-tsan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 600
 CMAKE_FLAGS ?=
 JOBS       ?= 2
 
 DEB_PACKAGES := cmake make gcc pkg-config libprotobuf-c-dev protobuf-c-compiler \
                 libcriterion-dev libjson-c-dev libffi-dev fuse3 libfuse3-dev strace cppcheck
 
-.PHONY: all deps build demo test test-unit test-asan bench lint clean
+.PHONY: all deps build demo test test-unit test-asan test-tsan bench lint clean
 
 all: build
 
@@ -39,7 +43,7 @@ build: deps $(BUILD)/CMakeCache.txt
 demo: build
 	@scenario/run_demo.sh $(BUILD)
 
-test: build lint test-asan
+test: build lint test-asan test-tsan
 	cd $(BUILD) && ctest --output-on-failure -j 1
 
 # Unit tests again under ASan+UBSan (the shim itself is never sanitized:
@@ -48,6 +52,24 @@ test-asan: deps
 	cmake -S . -B $(ASAN_BUILD) -DSYSWATCH_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -L unit -j 1
+
+# libFuzzer needs clang; without it the fuzz step is skipped, saying so.
+fuzz-short: FUZZ_SECONDS = 20
+fuzz fuzz-short: build
+	@if ! command -v clang >/dev/null; then \
+	  echo "syswatch: clang not found, skipping the fuzz targets (apt-get install clang)"; \
+	else \
+	  CC=clang cmake -S . -B $(FUZZ_BUILD) -DSYSWATCH_FUZZ=ON -DSYSWATCH_TESTS=OFF \
+	    $(CMAKE_FLAGS) >/dev/null && \
+	  cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_trace fuzz_segment && \
+	  tests/fuzz/run.sh $(FUZZ_BUILD) $(BUILD) $(FUZZ_SECONDS); \
+	fi
+
+# The ring's producer and consumer racing under ThreadSanitizer.
+test-tsan: deps
+	cmake -S . -B $(TSAN_BUILD) -DSYSWATCH_TSAN=ON $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(TSAN_BUILD) -j $(JOBS) --target tsan_ring
+	cd $(TSAN_BUILD) && ctest --output-on-failure -L tsan -j 1
 
 bench: build
 	bench/run.sh $(BUILD)
@@ -61,4 +83,4 @@ lint: build
 	  preload collector
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD)
