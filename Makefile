@@ -15,9 +15,10 @@ CMAKE_FLAGS ?=
 JOBS       ?= 2
 
 DEB_PACKAGES := cmake make gcc pkg-config libprotobuf-c-dev protobuf-c-compiler \
-                libcriterion-dev libjson-c-dev libffi-dev fuse3 libfuse3-dev strace cppcheck
+                libcriterion-dev libjson-c-dev libffi-dev fuse3 libfuse3-dev strace cppcheck \
+                clang libclang-rt-14-dev
 
-.PHONY: all deps build demo test test-unit test-asan test-tsan bench lint clean
+.PHONY: all deps build demo test test-unit test-asan test-tsan fuzz fuzz-short bench lint clean
 
 all: build
 
@@ -43,7 +44,7 @@ build: deps $(BUILD)/CMakeCache.txt
 demo: build
 	@scenario/run_demo.sh $(BUILD)
 
-test: build lint test-asan test-tsan
+test: build lint test-asan test-tsan fuzz-short
 	cd $(BUILD) && ctest --output-on-failure -j 1
 
 # Unit tests again under ASan+UBSan (the shim itself is never sanitized:
