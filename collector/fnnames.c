@@ -13,28 +13,9 @@ static const char *const names[SW_FN_COUNT] = {
 	SW_CALLS(FN_NAME)
 	SW_CALLS_LOCK(FN_NAME)
 #undef FN_NAME
-	/* Wrapped by hand (the ids after the table's). A new one without a
-	 * name here leaves a NULL, which tests/test_trace.c catches. */
-	[SW_FN_dlopen] = "dlopen",
-	[SW_FN_exit] = "exit",
-	[SW_FN__exit] = "_exit",
-	[SW_FN__Exit] = "_Exit",
-	[SW_FN_syscall] = "syscall",
-	[SW_FN_pthread_exit] = "pthread_exit",
-	[SW_FN_fork] = "fork",
-	[SW_FN_vfork] = "vfork",
-	[SW_FN_execve] = "execve",
-	[SW_FN_execv] = "execv",
-	[SW_FN_execvp] = "execvp",
-	[SW_FN_execvpe] = "execvpe",
-	[SW_FN_execl] = "execl",
-	[SW_FN_execlp] = "execlp",
-	[SW_FN_execle] = "execle",
-	[SW_FN_fexecve] = "fexecve",
-	[SW_FN_execveat] = "execveat",
-	[SW_FN_posix_spawn] = "posix_spawn",
-	[SW_FN_posix_spawnp] = "posix_spawnp",
-	[SW_FN_system] = "system",
+#define FN_HAND_NAME(name) [SW_FN_##name] = #name,
+	SW_CALLS_HAND(FN_HAND_NAME)
+#undef FN_HAND_NAME
 };
 
 const char *sw_fn_name(uint32_t fn)

@@ -20,26 +20,9 @@ static const char *const names[SW_FN_COUNT] = {
 #define SW_LOCK_NAME(cname, sym, ...) [SW_FN_##cname] = #sym,
 	SW_CALLS_LOCK(SW_LOCK_NAME)
 #undef SW_LOCK_NAME
-	[SW_FN_syscall] = "syscall",
-	[SW_FN_pthread_exit] = "pthread_exit",
-	[SW_FN_fork] = "fork",
-	[SW_FN_vfork] = "vfork",
-	[SW_FN_execve] = "execve",
-	[SW_FN_execv] = "execv",
-	[SW_FN_execvp] = "execvp",
-	[SW_FN_execvpe] = "execvpe",
-	[SW_FN_execl] = "execl",
-	[SW_FN_execlp] = "execlp",
-	[SW_FN_execle] = "execle",
-	[SW_FN_fexecve] = "fexecve",
-	[SW_FN_execveat] = "execveat",
-	[SW_FN_posix_spawn] = "posix_spawn",
-	[SW_FN_posix_spawnp] = "posix_spawnp",
-	[SW_FN_system] = "system",
-		[SW_FN_dlopen] = "dlopen",
-	[SW_FN_exit] = "exit",
-	[SW_FN__exit] = "_exit",
-	[SW_FN__Exit] = "_Exit",
+#define SW_HAND_NAME(name) [SW_FN_##name] = #name,
+	SW_CALLS_HAND(SW_HAND_NAME)
+#undef SW_HAND_NAME
 };
 
 /* The __xstat family exists in glibc 2.33+ only as compatibility symbols

@@ -265,35 +265,41 @@
  X(pthread_create, pthread_create, V_DEFAULT, CREATE, THREAD, PTH, (pthread_t *a0, const pthread_attr_t *a1, void *(*a2)(void *), void *a3), (a0, a1, a2, a3), 0)
 /* clang-format on */
 
-/* Function ids, in table order. The few functions wrapped by hand (dlopen,
- * whose caller's address matters; the exit and exec families, which do not
- * return; fork and vfork, which return twice; syscall, variadic by number)
- * have ids after the table's. */
+/* The functions wrapped by hand (preload/dl.c, exit.c, proc.c,
+ * wrap_lock.c): dlopen, whose caller's address matters; the exit and exec
+ * families, which do not return; fork and vfork, which return twice;
+ * syscall, variadic by number. Their ids follow the tables'. */
+#define SW_CALLS_HAND(X) \
+ X(dlopen) \
+ X(exit) \
+ X(_exit) \
+ X(_Exit) \
+ X(syscall) \
+ X(pthread_exit) \
+ X(fork) \
+ X(vfork) \
+ X(execve) \
+ X(execv) \
+ X(execvp) \
+ X(execvpe) \
+ X(execl) \
+ X(execlp) \
+ X(execle) \
+ X(fexecve) \
+ X(execveat) \
+ X(posix_spawn) \
+ X(posix_spawnp) \
+ X(system)
+
+/* Function ids, in table order, then the hand-wrapped ones. */
 enum sw_fn_id {
 #define SW_FN_ENUM(name, ...) SW_FN_##name,
 	SW_CALLS(SW_FN_ENUM)
 	SW_CALLS_LOCK(SW_FN_ENUM)
 #undef SW_FN_ENUM
-	SW_FN_dlopen,
-	SW_FN_exit,
-	SW_FN__exit,
-	SW_FN__Exit,
-	SW_FN_syscall,
-	SW_FN_pthread_exit,
-	SW_FN_fork,
-	SW_FN_vfork,
-	SW_FN_execve,
-	SW_FN_execv,
-	SW_FN_execvp,
-	SW_FN_execvpe,
-	SW_FN_execl,
-	SW_FN_execlp,
-	SW_FN_execle,
-	SW_FN_fexecve,
-	SW_FN_execveat,
-	SW_FN_posix_spawn,
-	SW_FN_posix_spawnp,
-	SW_FN_system,
+#define SW_FN_HAND_ENUM(name) SW_FN_##name,
+	SW_CALLS_HAND(SW_FN_HAND_ENUM)
+#undef SW_FN_HAND_ENUM
 	SW_FN_COUNT
 };
 
