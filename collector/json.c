@@ -4,7 +4,9 @@
  *   {"syscalls": [{"name", "calls", "errors", "seconds", "usecs_per_call",
  *                  "min_us", "max_us", "library", "libc_level"}],
  *    "total": {"calls", "errors", "seconds"},
- *    "wall_seconds", "dropped_events", "threads_lost",
+ *    "wall_seconds", "dropped_events", "dropped_by_cause": {"ring_full",
+ *    "too_big"}, "dropped_by_thread": [{"pid", "tid", "name",
+ *    "dropped_events", "by_cause"}], "threads_lost",
  *    "processes": [{"pid", "command", "exe", "threads", "exit_status"}],
  *    "warnings": ["syswatch: ..."],
  *    "untraced_children": [{"pid", "path", "reason"}],
@@ -160,6 +162,44 @@ static json_object *split_arr(const struct sw_model *m, enum sw_sort sort,
 	return c.arr;
 }
 
+/* Names of the drop causes in JSON (enum sw_drop_cause). */
+static const char *const drop_cause_keys[SW_DROP_NCAUSES] = {"ring_full", "too_big"};
+
+/* {"ring_full": n, "too_big": n} for one set of counters. */
+static json_object *drops_obj(const uint64_t *dropped)
+{
+	json_object *o = json_object_new_object();
+	for (int c = 0; o && c < SW_DROP_NCAUSES; c++)
+		if (drop_cause_keys[c] && !sw_json_put(o, drop_cause_keys[c],
+						       json_object_new_uint64(dropped[c])))
+			return NULL;
+	return o;
+}
+
+/* Every thread that lost events: who, how many, why. */
+static json_object *drops_by_thread(const struct sw_model *m)
+{
+	json_object *arr = json_object_new_array();
+	for (size_t i = 0; arr && i < m->nthreads; i++) {
+		const struct sw_model_thread *t = &m->threads[i];
+		uint64_t n = 0;
+		for (int c = 0; c < SW_DROP_NCAUSES; c++)
+			n += t->dropped[c];
+		if (n == 0)
+			continue;
+		json_object *o = json_object_new_object();
+		if (!o || !sw_json_put(o, "pid", json_object_new_int(t->pid)) ||
+		    !sw_json_put(o, "tid", json_object_new_int(t->tid)) ||
+		    !sw_json_put(o, "name", sw_json_str(t->name)) ||
+		    !sw_json_put(o, "dropped_events", json_object_new_uint64(n)) ||
+		    !sw_json_put(o, "by_cause", drops_obj(t->dropped)) || !sw_json_push(arr, o)) {
+			json_object_put(arr);
+			return NULL;
+		}
+	}
+	return arr;
+}
+
 static json_object *build(const struct sw_model *m, const struct sw_summary *s,
 			  char *const *warnings, size_t nwarnings,
 			  const struct sw_report_opts *o)
@@ -199,6 +239,8 @@ static json_object *build(const struct sw_model *m, const struct sw_summary *s,
 	ok = ok && sw_json_put(root, "wall_seconds", sw_json_num(sw_ns_to_sec(m->wall_ns), 6)) &&
 	     sw_json_put(root, "dropped_events",
 		 json_object_new_uint64(sw_model_dropped_total(m))) &&
+	     sw_json_put(root, "dropped_by_cause", drops_obj(m->dropped)) &&
+	     sw_json_put(root, "dropped_by_thread", drops_by_thread(m)) &&
 	     sw_json_put(root, "threads_lost",
 		 json_object_new_uint64(sw_model_threads_lost(m)));
 	ok = sw_json_put(root, "processes", procs) && ok;

@@ -176,6 +176,7 @@ int sw_model_add_thread(struct sw_model *m, const struct sw_thread_rec *t)
 	mt->tid = t->tid;
 	memcpy(mt->name, t->name, sizeof(mt->name));
 	mt->name[sizeof(mt->name) - 1] = '\0';
+	memcpy(mt->dropped, t->dropped, sizeof(mt->dropped));
 	mt->nrows = t->nrows;
 	for (size_t i = 0; i < t->nrows; i++) {
 		const struct sw_rowstat *st = &t->rows[i].st;

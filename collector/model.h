@@ -103,6 +103,7 @@ struct sw_model_thread {
 	uint32_t epoch;
 	int32_t tid;
 	char name[16];
+	uint64_t dropped[SW_DROP_NCAUSES]; /* its events lost, by cause */
 	size_t nrows;
 	struct sw_rowbrief *rows; /* owned */
 };

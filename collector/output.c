@@ -127,6 +127,52 @@ static int untraced_line(const struct sw_model *m, char ***v, size_t *nv)
 	return rc;
 }
 
+static uint64_t thread_drops(const struct sw_model_thread *t)
+{
+	uint64_t sum = 0;
+	for (int c = 0; c < SW_DROP_NCAUSES; c++)
+		sum += t->dropped[c];
+	return sum;
+}
+
+static const struct sw_model *drop_sort_model;
+
+static int by_drops(const void *a, const void *b)
+{
+	uint64_t x = thread_drops(&drop_sort_model->threads[*(const size_t *)a]);
+	uint64_t y = thread_drops(&drop_sort_model->threads[*(const size_t *)b]);
+	if (x != y)
+		return x > y ? -1 : 1;
+	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+/* One line per thread that lost events, most first, at most 8. */
+static int thread_drop_lines(const struct sw_model *m, char ***v, size_t *nv)
+{
+	size_t *idx = malloc((m->nthreads ? m->nthreads : 1) * sizeof(*idx));
+	size_t k = 0;
+	int rc = 0;
+	if (idx == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < m->nthreads; i++)
+		if (thread_drops(&m->threads[i]))
+			idx[k++] = i;
+	drop_sort_model = m;
+	qsort(idx, k, sizeof(*idx), by_drops);
+	for (size_t i = 0; rc == 0 && i < k && i < 8; i++) {
+		const struct sw_model_thread *t = &m->threads[idx[i]];
+		rc = add_line(v, nv,
+			      "syswatch:   thread %" PRId32 "/%" PRId32 " (%s): %" PRIu64
+			      " events dropped (ring full %" PRIu64 ", too big %" PRIu64 ")",
+			      t->pid, t->tid, t->name[0] ? t->name : "?", thread_drops(t),
+			      t->dropped[SW_DROP_RING_FULL], t->dropped[SW_DROP_TOO_BIG]);
+	}
+	if (rc == 0 && k > 8)
+		rc = add_line(v, nv, "syswatch:   and %zu more threads that dropped events", k - 8);
+	free(idx);
+	return rc;
+}
+
 int sw_report_warnings(const struct sw_model *m, char ***out, size_t *n)
 {
 	char **v = NULL;
@@ -149,6 +195,8 @@ int sw_report_warnings(const struct sw_model *m, char ***out, size_t *n)
 				      "(cause %d); the counts above are still exact",
 				      m->dropped[c], c);
 	}
+	if (rc == 0)
+		rc = thread_drop_lines(m, &v, &nv);
 	if (rc == 0 && m->nuntraced)
 		rc = untraced_line(m, &v, &nv);
 	uint64_t lost = sw_model_threads_lost(m);

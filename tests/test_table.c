@@ -303,6 +303,8 @@ Test(legend, warnings_come_last)
 			 "syswatch: seg: segment skipped\n"
 			 "syswatch: 42 events dropped: ring full (the collector fell "
 			 "behind); the counts above are still exact\n"
+			 "syswatch:   thread 5/6 (?): 42 events dropped (ring full 42, "
+			 "too big 0)\n"
 			 "syswatch: 3 threads found no free slot in their process's "
 			 "segment: their calls are not counted\n");
 	free(got);
