@@ -454,3 +454,31 @@ Test(binary, a_go_program_is_not_run)
 	if (!tried)
 		cr_skip_test("objcopy cannot add a section here");
 }
+
+/* A 4 KiB ring and nobody fast enough: the drops are stated per cause and
+ * per thread, and both add up to the total (issue 4, "Overflow and loss"). */
+Test(binary, drops_are_reported_per_cause_and_per_thread)
+{
+	if (!have_shim())
+		cr_skip_test("no libsyswatch.so next to the binary");
+	setenv("SYSWATCH_RING_KB", "4", 1);
+	char *args[] = {"run", "--", "dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=50000",
+			"status=none", NULL};
+	json_object *r = run_json(args, 0);
+	unsetenv("SYSWATCH_RING_KB");
+	uint64_t total = (uint64_t)json_object_get_uint64(get(r, "dropped_events"));
+	json_object *by_cause = get(r, "dropped_by_cause");
+	uint64_t causes = (uint64_t)json_object_get_uint64(get(by_cause, "ring_full")) +
+			  (uint64_t)json_object_get_uint64(get(by_cause, "too_big"));
+	json_object *by_thread = get(r, "dropped_by_thread");
+	uint64_t threads = 0;
+	for (size_t i = 0; i < json_object_array_length(by_thread); i++)
+		threads += (uint64_t)json_object_get_uint64(
+			get(json_object_array_get_idx(by_thread, i), "dropped_events"));
+	cr_expect_gt(total, 0, "a 4 KiB ring under dd must overflow");
+	cr_expect_eq(causes, total, "per cause %llu, total %llu", (unsigned long long)causes,
+		     (unsigned long long)total);
+	cr_expect_eq(threads, total, "per thread %llu, total %llu", (unsigned long long)threads,
+		     (unsigned long long)total);
+	json_object_put(r);
+}
