@@ -24,17 +24,7 @@ static int by_u32(const void *a, const void *b)
 
 static int spans_room(struct scratch *t, size_t n)
 {
-	if (n <= t->spans_cap)
-		return 0;
-	size_t c = t->spans_cap ? t->spans_cap : 256;
-	while (c < n)
-		c *= 2;
-	struct sw_span *v = realloc(t->spans, c * sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	t->spans = v;
-	t->spans_cap = c;
-	return 0;
+	return sw__spans_room(&t->spans, &t->spans_cap, n);
 }
 
 /* Totals over all waits, lock contention apart from condition waits. */

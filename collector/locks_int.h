@@ -43,6 +43,9 @@ int sw__locks_spans(struct sw_locks *l, struct sw__explainer *x, uint32_t thread
  * and in *merged (if not NULL) the spans left. */
 uint64_t sw__span_union(struct sw_span *v, size_t n, size_t *merged);
 
+/* Room for n spans in *v (capacity *cap, doubled from 256); 0 or -ENOMEM. */
+int sw__spans_room(struct sw_span **v, size_t *cap, size_t n);
+
 /* The totals and the culprits, from the report view (locks_culprits.c);
  * 0 or -ENOMEM. */
 int sw__locks_totals(struct sw_locks *l);

@@ -64,6 +64,21 @@ static int by_hb(const void *a, const void *b)
 	return x->hold < y->hold ? -1 : x->hold > y->hold;
 }
 
+int sw__spans_room(struct sw_span **v, size_t *cap, size_t n)
+{
+	if (n <= *cap)
+		return 0;
+	size_t c = *cap ? *cap : 256;
+	while (c < n)
+		c *= 2;
+	struct sw_span *nv = realloc(*v, c * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	*cap = c;
+	return 0;
+}
+
 uint64_t sw__span_union(struct sw_span *v, size_t n, size_t *merged)
 {
 	qsort(v, n, sizeof(*v), by_span);
@@ -152,17 +167,7 @@ static int by_bspan(const void *a, const void *b)
 /* Room for n spans in t->spans. */
 static int spans_room(struct tmp *t, size_t n)
 {
-	if (n <= t->spans_cap)
-		return 0;
-	size_t c = t->spans_cap ? t->spans_cap : 256;
-	while (c < n)
-		c *= 2;
-	struct sw_span *v = realloc(t->spans, c * sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	t->spans = v;
-	t->spans_cap = c;
-	return 0;
+	return sw__spans_room(&t->spans, &t->spans_cap, n);
 }
 
 /* Keep the merged spans a blocker was explained over. */
