@@ -35,6 +35,9 @@ enum opt_id {
 	O_PER_PROCESS,
 	O_PER_THREAD,
 	O_RECOVER,
+	O_PATHS,
+	O_NET,
+	O_DIAGNOSE,
 };
 
 static const struct opt {
@@ -66,6 +69,12 @@ static const struct opt {
 	 "also a table per process (pid, command, exit status)"},
 	{O_PER_THREAD, "per-thread", NULL, C_RUN | C_REPORT,
 	 "also a table per thread (pid/tid, name)"},
+	{O_PATHS, "paths", NULL, C_RUN | C_REPORT,
+	 "after the table, files and directories by time, calls and errors"},
+	{O_NET, "net", NULL, C_RUN | C_REPORT,
+	 "after the table, network peers and DNS lookups"},
+	{O_DIAGNOSE, "diagnose", NULL, C_RUN | C_REPORT,
+	 "the causes the numbers point to, with their evidence"},
 	{O_RECOVER, "recover", NULL, C_REPORT,
 	 "report (then remove) what a dead collector left in /dev/shm"},
 	{O_SESSION, "session", "DIR", C_COLLECT, "session directory (internal)"},
@@ -202,6 +211,15 @@ static int apply(struct sw_cli *cli, int id, const char *arg, char *err,
 		return 0;
 	case O_RECOVER:
 		cli->recover = true;
+		return 0;
+	case O_PATHS:
+		cli->report.paths = true;
+		return 0;
+	case O_NET:
+		cli->report.net = true;
+		return 0;
+	case O_DIAGNOSE:
+		cli->report.diagnose = true;
 		return 0;
 	case O_SESSION:
 		cli->session = arg;

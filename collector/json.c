@@ -27,6 +27,9 @@
 
 #include "json_util.h"
 #include "locks_report.h"
+#include "net.h"
+#include "paths.h"
+#include "verdicts.h"
 #include "output.h"
 #include "split.h"
 #include "syswatch/rows.h"
@@ -202,6 +205,7 @@ static json_object *drops_by_thread(const struct sw_model *m)
 
 static json_object *build(const struct sw_model *m, const struct sw_summary *s,
 			  char *const *warnings, size_t nwarnings,
+			  const struct sw_verdicts *verdicts,
 			  const struct sw_report_opts *o)
 {
 	const struct sw_locks *locks = o->locks;
@@ -253,6 +257,11 @@ static json_object *build(const struct sw_model *m, const struct sw_summary *s,
 	if (locks)
 		ok = ok && sw_json_put(root, "locks", sw_locks_json(locks)) &&
 		     sw_json_put(root, "locks_summary", sw_locks_summary_json(locks));
+	if (o->paths && o->events)
+		ok = ok && sw_json_put(root, "paths", sw_paths_json(o->events));
+	if (o->net && o->events)
+		ok = ok && sw_json_put(root, "net", sw_net_json(o->events));
+	ok = ok && sw_json_put(root, "verdicts", sw_verdicts_json(verdicts));
 	if (!ok) {
 		json_object_put(root);
 		return NULL;
@@ -262,9 +271,10 @@ static json_object *build(const struct sw_model *m, const struct sw_summary *s,
 
 int sw_json_print(FILE *f, const struct sw_model *m, const struct sw_summary *s,
 		  char *const *warnings, size_t nwarnings,
+		  const struct sw_verdicts *verdicts,
 		  const struct sw_report_opts *o)
 {
-	json_object *root = build(m, s, warnings, nwarnings, o);
+	json_object *root = build(m, s, warnings, nwarnings, verdicts, o);
 	if (!root)
 		return -ENOMEM;
 	const char *text = json_object_to_json_string_ext(

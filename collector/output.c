@@ -15,8 +15,11 @@
 #include "json.h"
 #include "split.h"
 #include "locks_report.h"
+#include "net.h"
+#include "paths.h"
 #include "syswatch/rows.h"
 #include "table.h"
+#include "verdicts.h"
 
 int sw_format_parse(const char *s, enum sw_format *out)
 {
@@ -256,6 +259,7 @@ int sw_report_write(FILE *f, const struct sw_model *m,
 		    const struct sw_report_opts *o)
 {
 	struct sw_summary s;
+	struct sw_verdicts verdicts;
 	char **warn = NULL;
 	size_t nwarn = 0;
 	int rc = sw_summary_build(m, o->sort, &s);
@@ -264,8 +268,11 @@ int sw_report_write(FILE *f, const struct sw_model *m,
 	rc = sw_report_warnings(m, &warn, &nwarn);
 	if (rc < 0)
 		goto out_summary;
+	rc = sw_verdicts_build(m, o->events, o->lockinfo, &verdicts);
+	if (rc < 0)
+		goto out_warn;
 	if (o->format == SW_FORMAT_JSON) {
-		rc = sw_json_print(f, m, &s, warn, nwarn, o);
+		rc = sw_json_print(f, m, &s, warn, nwarn, &verdicts, o);
 	} else {
 		rc = sw_table_print(f, &s);
 		legend(f, &s);
@@ -278,9 +285,16 @@ int sw_report_write(FILE *f, const struct sw_model *m,
 			rc = sw_split_each(m, true, split_one, &c);
 		if (o->locks && rc == 0)
 			rc = sw_locks_print(f, o->locks);
+		if (o->paths && o->events && rc == 0)
+			rc = sw_paths_print(f, o->events);
+		if (o->net && o->events && rc == 0)
+			rc = sw_net_print(f, o->events);
+		if (rc == 0)
+			rc = sw_verdicts_print(f, &verdicts, o->diagnose);
 	}
 	if (fflush(f) != 0 || ferror(f))
 		rc = rc ? rc : -EIO;
+out_warn:
 	for (size_t i = 0; i < nwarn; i++)
 		free(warn[i]);
 	free(warn);

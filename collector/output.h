@@ -15,6 +15,7 @@ enum sw_format {
 };
 
 struct sw_locks;
+struct sw_evtrace;
 
 struct sw_report_opts {
 	enum sw_sort sort;     /* -S */
@@ -23,6 +24,13 @@ struct sw_report_opts {
 					 after the table, or NULL */
 	bool per_process;      /* --per-process: a table per process */
 	bool per_thread;       /* --per-thread: a table per thread */
+	bool paths;            /* --paths: the files and directories report */
+	bool net;              /* --net: the peers and DNS report */
+	bool diagnose;         /* --diagnose: the verdicts in full */
+	const struct sw_evtrace *events; /* the trace's events, when one of
+					    the reports above needs them */
+	const struct sw_locks *lockinfo; /* the lock analysis whether or not
+					    it is printed (verdicts use it) */
 };
 
 /* Parse a --format value (text, json); -EINVAL if unknown. */

@@ -1,12 +1,14 @@
 /*
  * report.c - `syswatch report TRACE`: the table of a saved trace, exactly
- * as `syswatch run` printed it; with --locks, the lock report after it.
+ * as `syswatch run` printed it; with --locks, --paths, --net or
+ * --diagnose, those reports after it.
  */
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "commands.h"
+#include "analysis.h"
 #include "evtrace.h"
 #include "locks.h"
 #include "recover.h"
@@ -22,6 +24,7 @@ int sw_cmd_report(const struct sw_cli *cli)
 	struct sw_evtrace tr;
 	struct sw_locks locks;
 	struct sw_report_opts opts = cli->report;
+	unsigned need = sw_analysis_needs(cli);
 	bool have_tr = false, have_locks = false;
 	int status = 1, rc;
 
@@ -36,7 +39,7 @@ int sw_cmd_report(const struct sw_cli *cli)
 		return 1;
 	}
 	sw_model_init(&m);
-	if (cli->locks) /* the events are needed too */
+	if (need) /* the events are needed too */
 		have_tr = (rc = sw_evtrace_read(f, &m, &tr, err, sizeof(err))) == 0;
 	else
 		rc = sw_trace_read(f, &m, err, sizeof(err));
@@ -45,13 +48,17 @@ int sw_cmd_report(const struct sw_cli *cli)
 		sw_error("%s: %s", path, err);
 		goto out;
 	}
-	if (cli->locks) {
+	if (have_tr)
+		opts.events = &tr;
+	if (need & SW_NEED_LOCKS) {
 		if (sw_locks_analyse(&tr, &locks) < 0) {
 			sw_error("out of memory analysing the locks of %s", path);
 			goto out;
 		}
 		have_locks = true;
-		opts.locks = &locks;
+		opts.lockinfo = &locks;
+		if (cli->locks)
+			opts.locks = &locks;
 	}
 	FILE *out = sw_output_open(cli->output);
 	if (out && sw_output_finish(out, cli->output, &m, &opts) == 0)

@@ -25,6 +25,7 @@
 #include "engine.h"
 #include "evtrace.h"
 #include "exec.h"
+#include "analysis.h"
 #include "locks.h"
 #include "recover.h"
 #include "session.h"
@@ -232,46 +233,21 @@ static pid_t spawn(const struct sw_cli *cli, const char *exe, const char *shim,
 	return pid;
 }
 
-/* --locks needs the events: without --trace they go to a temporary
- * trace (deleted after the report). Its path into tmp; 0, or -1 after
- * printing why. */
+/* The reports beyond the table need the events: without --trace they go
+ * to a temporary trace (deleted after the report). Its path into tmp; 0,
+ * or -1 after printing why. */
 static int temp_trace(char *tmp, size_t cap)
 {
 	const char *dir = sw_env("TMPDIR");
-	snprintf(tmp, cap, "%s/syswatch-locks-XXXXXX.trace", dir ? dir : "/tmp");
+	snprintf(tmp, cap, "%s/syswatch-XXXXXX.trace", dir ? dir : "/tmp");
 	int fd = mkostemps(tmp, 6, O_CLOEXEC);
 	if (fd < 0) {
-		sw_error("cannot create a temporary trace for --locks in %s: %s "
+		sw_error("cannot create a temporary trace in %s: %s "
 			 "(set TMPDIR, or give --trace FILE)", dir ? dir : "/tmp",
 			 strerror(errno));
 		return -1;
 	}
 	close(fd);
-	return 0;
-}
-
-/* The lock analysis of the trace just written: 0 with *l filled (and m2,
- * tr, which it refers to), or -1 after printing why. */
-static int analyse_trace(const char *path, struct sw_model *m2,
-			 struct sw_evtrace *tr, struct sw_locks *l)
-{
-	char err[512];
-	FILE *f = fopen(path, "re");
-	if (!f) {
-		sw_error("%s: %s: no lock report", path, strerror(errno));
-		return -1;
-	}
-	int rc = sw_evtrace_read(f, m2, tr, err, sizeof(err));
-	fclose(f);
-	if (rc < 0) {
-		sw_error("%s: %s: no lock report", path, err);
-		return -1;
-	}
-	if (sw_locks_analyse(tr, l) < 0) {
-		sw_error("out of memory analysing the locks: no lock report");
-		sw_evtrace_free(tr);
-		return -1;
-	}
 	return 0;
 }
 
@@ -282,12 +258,11 @@ int sw_cmd_run(const struct sw_cli *cli)
 	struct sw_trace_writer *tw = NULL;
 	struct sw_engine *e = NULL;
 	struct sw_engine_opts eo = {.session = &sess};
-	struct sw_model m, m2;
-	struct sw_evtrace tr;
-	struct sw_locks locks;
+	struct sw_model m;
+	struct sw_analysis an;
 	struct sw_report_opts opts = cli->report;
 	char tmp_trace[PATH_MAX] = "";
-	bool have_locks = false;
+	unsigned need = sw_analysis_needs(cli);
 	pid_t root = -1;
 	int status = preflight(cli, shim, exe);
 	if (status)
@@ -295,7 +270,7 @@ int sw_cmd_run(const struct sw_cli *cli)
 
 	sw_recover_sweep_stale(); /* what killed collectors left behind */
 	sw_model_init(&m);
-	sw_model_init(&m2);
+	sw_analysis_load(&an, NULL, 0); /* empty, so it can always be freed */
 	status = 1;
 	FILE *out = sw_output_open(cli->output);
 	if (!out)
@@ -307,7 +282,7 @@ int sw_cmd_run(const struct sw_cli *cli)
 	}
 	m.start_real_ns = sw_real_ns();
 	const char *trace = cli->trace ? cli->trace : sw_env("SYSWATCH_TRACE");
-	if (cli->locks && !trace) {
+	if (need && !trace) {
 		if (temp_trace(tmp_trace, sizeof(tmp_trace)) < 0)
 			goto out_file;
 		trace = tmp_trace;
@@ -361,10 +336,10 @@ int sw_cmd_run(const struct sw_cli *cli)
 	m.exit_status = status;
 	int trace_rc = sw_trace_finish(tw, &m);
 	tw = NULL;
-	if (cli->locks && trace_rc == 0 &&
-	    analyse_trace(trace, &m2, &tr, &locks) == 0) {
-		have_locks = true;
-		opts.locks = &locks;
+	if (need && trace_rc == 0) {
+		sw_analysis_free(&an);
+		sw_analysis_load(&an, trace, need); /* a failure says so */
+		sw_analysis_opts(&an, cli->locks, &opts);
 	}
 	int out_rc = sw_output_finish(out, cli->output, &m, &opts);
 	out = NULL;
@@ -385,13 +360,9 @@ out_file:
 	if (out && out != stderr)
 		fclose(out);
 out_model:
-	if (have_locks) {
-		sw_locks_free(&locks);
-		sw_evtrace_free(&tr);
-	}
+	sw_analysis_free(&an);
 	if (tmp_trace[0])
 		unlink(tmp_trace);
-	sw_model_free(&m2);
 	sw_model_free(&m);
 	return status;
 }
