@@ -6,6 +6,7 @@ sw_add_test(test_segment SOURCES test_segment.c LIBS swcollect)
 sw_add_test(test_engine SOURCES test_engine.c LIBS swcollect)
 sw_add_test(test_cli SOURCES test_cli.c LIBS swcollect)
 sw_add_test(test_locks SOURCES test_locks.c LIBS swcollect)
+sw_add_test(test_paths SOURCES test_paths.c LIBS swcollect)
 sw_add_test(test_mounts SOURCES test_mounts.c LIBS swcollect)
 sw_add_test(test_export SOURCES test_export.c export_scenario.c LIBS swcollect)
 # The HTML timeline rendered by headless Chromium (skipped without it).
