@@ -7,10 +7,19 @@
  * return a DIR or FILE, not the descriptor inside; the next unknown
  * descriptor the same thread uses (its readdir, its fclose) is taken to be
  * that one, which is how those calls are always used.
+ *
+ * The same replay names socket peers: socket() makes a descriptor known
+ * as a socket, connect gives it its peer (also while a non-blocking
+ * connect is in progress), bind its local address, accept's result is a
+ * connection on the listener's address; dup copies, close forgets.
+ * Descriptors made where no event shows them (socketpair's and pipe's
+ * pairs, which the shim does not record; descriptors inherited across
+ * fork or exec) stay unknown.
  */
 #include "evfiles.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,37 +27,48 @@
 
 #define FD_MAX (1 << 20) /* descriptors above this are not tracked */
 
-enum fkind { F_OTHER, F_OPEN, F_PENDING, F_DUP, F_CLOSE };
+/* What a call does to the descriptor table. */
+enum fkind {
+	F_OTHER,
+	F_OPEN,    /* result: a descriptor for the path */
+	F_PENDING, /* opendir, fopen: the descriptor shows up later */
+	F_DUP,     /* result: a copy of fd */
+	F_CLOSE,   /* fd is gone */
+	F_NEWFD,   /* result: a new descriptor of no path (epoll, eventfd) */
+	F_SOCKET,  /* result: a new socket, no address yet */
+	F_CONNECT, /* fd's peer is the call's address */
+	F_BIND,    /* fd's local address is the call's address */
+	F_ACCEPT,  /* result: a connection accepted on listener fd */
+	F_SENDTO,  /* the call's address is its peer, for this call only */
+};
+
+static const struct {
+	uint32_t fn;
+	enum fkind kind;
+} kinds[] = {
+	{SW_FN_open, F_OPEN},           {SW_FN_open64, F_OPEN},
+	{SW_FN_openat, F_OPEN},         {SW_FN_openat64, F_OPEN},
+	{SW_FN___open_2, F_OPEN},       {SW_FN___open64_2, F_OPEN},
+	{SW_FN___openat_2, F_OPEN},     {SW_FN___openat64_2, F_OPEN},
+	{SW_FN_creat, F_OPEN},          {SW_FN_creat64, F_OPEN},
+	{SW_FN_opendir, F_PENDING},     {SW_FN_fopen, F_PENDING},
+	{SW_FN_fopen64, F_PENDING},     {SW_FN_dup, F_DUP},
+	{SW_FN_dup2, F_DUP},            {SW_FN_dup3, F_DUP},
+	{SW_FN_close, F_CLOSE},         {SW_FN_closedir, F_CLOSE},
+	{SW_FN_fclose, F_CLOSE},        {SW_FN_epoll_create, F_NEWFD},
+	{SW_FN_epoll_create1, F_NEWFD}, {SW_FN_eventfd, F_NEWFD},
+	{SW_FN_inotify_init, F_NEWFD},  {SW_FN_inotify_init1, F_NEWFD},
+	{SW_FN_socket, F_SOCKET},       {SW_FN_connect, F_CONNECT},
+	{SW_FN_bind, F_BIND},           {SW_FN_accept, F_ACCEPT},
+	{SW_FN_accept4, F_ACCEPT},      {SW_FN_sendto, F_SENDTO},
+};
 
 static enum fkind kind_of(uint32_t fn)
 {
-	switch (fn) {
-	case SW_FN_open:
-	case SW_FN_open64:
-	case SW_FN_openat:
-	case SW_FN_openat64:
-	case SW_FN___open_2:
-	case SW_FN___open64_2:
-	case SW_FN___openat_2:
-	case SW_FN___openat64_2:
-	case SW_FN_creat:
-	case SW_FN_creat64:
-		return F_OPEN;
-	case SW_FN_opendir:
-	case SW_FN_fopen:
-	case SW_FN_fopen64:
-		return F_PENDING;
-	case SW_FN_dup:
-	case SW_FN_dup2:
-	case SW_FN_dup3:
-		return F_DUP;
-	case SW_FN_close:
-	case SW_FN_closedir:
-	case SW_FN_fclose:
-		return F_CLOSE;
-	default:
-		return F_OTHER;
-	}
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (kinds[i].fn == fn)
+			return kinds[i].kind;
+	return F_OTHER;
 }
 
 struct ref {
@@ -67,17 +87,28 @@ static int by_time(const void *a, const void *b)
 	return x->ev < y->ev ? -1 : x->ev > y->ev;
 }
 
+/* What the process's descriptor fd refers to, as far as the events say. */
+struct fdent {
+	const char *path;  /* the file it was opened on, or NULL */
+	const char *peer;  /* sockets: see enum sw_peer_kind, or NULL */
+	const char *local; /* sockets: the address it was bound to, or NULL */
+	uint8_t kind;      /* enum sw_peer_kind of peer */
+	bool sock;         /* known to be a socket */
+};
+
 struct fdtab {
-	const char **path; /* indexed by fd */
+	struct fdent *ent; /* indexed by fd */
 	size_t cap;
 };
 
-static const char *fdtab_get(const struct fdtab *ft, int32_t fd)
+static const struct fdent no_ent;
+
+static const struct fdent *fdtab_get(const struct fdtab *ft, int64_t fd)
 {
-	return fd >= 0 && (size_t)fd < ft->cap ? ft->path[fd] : NULL;
+	return fd >= 0 && (uint64_t)fd < ft->cap ? &ft->ent[fd] : &no_ent;
 }
 
-static int fdtab_set(struct fdtab *ft, int64_t fd, const char *path)
+static int fdtab_set(struct fdtab *ft, int64_t fd, const struct fdent *ent)
 {
 	if (fd < 0 || fd >= FD_MAX)
 		return 0;
@@ -85,14 +116,14 @@ static int fdtab_set(struct fdtab *ft, int64_t fd, const char *path)
 		size_t cap = ft->cap ? ft->cap : 64;
 		while (cap <= (size_t)fd)
 			cap *= 2;
-		const char **v = realloc(ft->path, cap * sizeof(*v));
+		struct fdent *v = realloc(ft->ent, cap * sizeof(*v));
 		if (!v)
 			return -ENOMEM;
 		memset(v + ft->cap, 0, (cap - ft->cap) * sizeof(*v));
-		ft->path = v;
+		ft->ent = v;
 		ft->cap = cap;
 	}
-	ft->path[fd] = path;
+	ft->ent[fd] = *ent;
 	return 0;
 }
 
@@ -103,7 +134,7 @@ static int name_file(struct sw_evtrace *t, struct fdtab *ft, struct sw_ev *e,
 {
 	bool has_fd = (e->flags & SW_EVF_FD) && e->fd >= 0;
 	if (e->path) {
-		const char *dir = has_fd ? fdtab_get(ft, e->fd) : NULL;
+		const char *dir = has_fd ? fdtab_get(ft, e->fd)->path : NULL;
 		if (e->path[0] == '/' || !dir) {
 			e->file = e->path;
 			return 0;
@@ -119,11 +150,88 @@ static int name_file(struct sw_evtrace *t, struct fdtab *ft, struct sw_ev *e,
 	}
 	if (!has_fd)
 		return 0;
-	e->file = fdtab_get(ft, e->fd);
-	if (!e->file && *pending) {
+	const struct fdent *ent = fdtab_get(ft, e->fd);
+	e->file = ent->path;
+	if (!e->file && !ent->sock && *pending) {
 		e->file = *pending; /* the DIR or FILE opened just before */
 		*pending = NULL;
-		return fdtab_set(ft, e->fd, e->file);
+		return fdtab_set(ft, e->fd, &(struct fdent){.path = e->file});
+	}
+	return 0;
+}
+
+/* The socket peer an event touched: the address it recorded, else the
+ * one behind its descriptor. */
+static void name_peer(const struct fdtab *ft, struct sw_ev *e, enum fkind k)
+{
+	const struct fdent *ent = (e->flags & SW_EVF_FD) ? fdtab_get(ft, e->fd) : &no_ent;
+	if (ent->sock)
+		e->flags |= SW_EVF_SOCK;
+	if (e->sockaddr && (k == F_CONNECT || k == F_SENDTO || k == F_BIND)) {
+		e->peer = e->sockaddr;
+		e->peer_kind = k == F_BIND ? SW_PEER_LOCAL : SW_PEER_REMOTE;
+		e->flags |= SW_EVF_SOCK;
+	} else if (ent->sock) {
+		e->peer = ent->peer;
+		e->peer_kind = ent->kind;
+	}
+}
+
+/* Apply what event e (of kind k) did to the descriptor table. */
+static int update(struct sw_evtrace *t, struct fdtab *ft, const struct sw_ev *e,
+		  enum fkind k, const char **pending)
+{
+	bool ok = !(e->flags & SW_EVF_FAILED);
+	bool has_fd = (e->flags & SW_EVF_FD) != 0;
+	struct fdent ent = has_fd ? *fdtab_get(ft, e->fd) : no_ent;
+	switch (k) {
+	case F_OPEN:
+		return ok ? fdtab_set(ft, e->result, &(struct fdent){.path = e->file}) : 0;
+	case F_PENDING:
+		if (ok && e->result != 0)
+			*pending = e->file;
+		return 0;
+	case F_DUP:
+		return ok && has_fd ? fdtab_set(ft, e->result, &ent) : 0;
+	case F_CLOSE:
+		return ok && has_fd ? fdtab_set(ft, e->fd, &no_ent) : 0;
+	case F_NEWFD:
+		return ok ? fdtab_set(ft, e->result, &no_ent) : 0;
+	case F_SOCKET:
+		return ok ? fdtab_set(ft, e->result, &(struct fdent){.sock = true}) : 0;
+	case F_CONNECT:
+		/* A non-blocking connect is under way: the socket has its peer. */
+		if (!has_fd || !(ok || e->err == EINPROGRESS))
+			return 0;
+		ent.sock = true;
+		ent.path = NULL;
+		/* connect(AF_UNSPEC) dissolves a datagram socket's association */
+		bool unspec = !e->sockaddr || strcmp(e->sockaddr, "unspec") == 0;
+		ent.peer = unspec ? ent.local : e->sockaddr;
+		ent.kind = unspec ? (ent.local ? SW_PEER_LOCAL : SW_PEER_NONE) : SW_PEER_REMOTE;
+		return fdtab_set(ft, e->fd, &ent);
+	case F_BIND:
+		if (!ok || !has_fd || !e->sockaddr)
+			return 0;
+		ent.sock = true;
+		ent.path = NULL;
+		ent.local = e->sockaddr;
+		if (ent.kind != SW_PEER_REMOTE) {
+			ent.peer = e->sockaddr;
+			ent.kind = SW_PEER_LOCAL;
+		}
+		return fdtab_set(ft, e->fd, &ent);
+	case F_ACCEPT:
+		if (!ok)
+			return 0;
+		const char *on = ent.local;
+		if (!on && !(on = sw_evtrace_intern(t, "(unknown listener)", SIZE_MAX)))
+			return -ENOMEM;
+		return fdtab_set(ft, e->result, &(struct fdent){
+			.peer = on, .kind = SW_PEER_ACCEPTED, .sock = true});
+	case F_SENDTO:
+	case F_OTHER:
+		break;
 	}
 	return 0;
 }
@@ -152,32 +260,14 @@ static int one_process(struct sw_evtrace *t, const struct sw_evproc *p,
 	qsort(refs, n, sizeof(*refs), by_time);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		struct sw_ev *e = &t->threads[refs[i].thread].ev[refs[i].ev];
+		enum fkind k = kind_of(e->fn);
 		rc = name_file(t, &ft, e, &pending[refs[i].thread]);
-		if (rc < 0)
-			break;
-		bool ok = !(e->flags & SW_EVF_FAILED);
-		switch (kind_of(e->fn)) {
-		case F_OPEN:
-			if (ok && e->result >= 0)
-				rc = fdtab_set(&ft, e->result, e->file);
-			break;
-		case F_PENDING:
-			if (ok && e->result != 0)
-				pending[refs[i].thread] = e->file;
-			break;
-		case F_DUP:
-			if (ok && e->result >= 0 && (e->flags & SW_EVF_FD))
-				rc = fdtab_set(&ft, e->result, fdtab_get(&ft, e->fd));
-			break;
-		case F_CLOSE:
-			if (ok && (e->flags & SW_EVF_FD))
-				rc = fdtab_set(&ft, e->fd, NULL);
-			break;
-		case F_OTHER:
-			break;
+		if (rc == 0) {
+			name_peer(&ft, e, k);
+			rc = update(t, &ft, e, k, &pending[refs[i].thread]);
 		}
 	}
-	free(ft.path);
+	free(ft.ent);
 	free(refs);
 	return rc;
 }

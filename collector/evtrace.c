@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "evfiles.h"
+#include "net.h"
 #include "strpool.h"
 
 #define NO_INDEX UINT32_MAX
@@ -124,7 +125,13 @@ int sw_evtrace_add(struct sw_evtrace *t, int32_t pid, uint32_t epoch,
 		struct sw_ev e = ev[i];
 		if (e.path && !(e.path = sw_evtrace_intern(t, e.path, SIZE_MAX)))
 			return -ENOMEM;
+		if (e.sockaddr &&
+		    !(e.sockaddr = sw_evtrace_intern(t, e.sockaddr, SIZE_MAX)))
+			return -ENOMEM;
 		e.file = NULL;
+		e.peer = NULL;
+		e.peer_kind = SW_PEER_NONE;
+		e.flags &= ~(uint32_t)SW_EVF_SOCK;
 		th->gaps += e.gap;
 		th->ev[th->nev++] = e;
 	}
@@ -193,6 +200,14 @@ static int on_batch(void *arg, const Sw__EventBatch *b)
 		    !(e.path = sw_evtrace_intern(t, (const char *)s->path.data,
 						 s->path.len)))
 			return -ENOMEM;
+		if (s->has_sockaddr && s->sockaddr.len > 0) {
+			/* untrusted bytes: formatted (or "invalid ...") here */
+			char text[SW_SOCKADDR_TEXT];
+			sw_sockaddr_format(s->sockaddr.data, s->sockaddr.len,
+					   text, sizeof(text));
+			if (!(e.sockaddr = sw_evtrace_intern(t, text, SIZE_MAX)))
+				return -ENOMEM;
+		}
 		th->gaps += e.gap;
 		th->ev[th->nev++] = e;
 	}

@@ -13,7 +13,10 @@
  *    stream is complete over an interval only if no hole overlaps it.
  *  - which file each call touched: paths made absolute through their
  *    directory descriptor, and descriptors mapped back to the path that
- *    opened them (per process, in time order).
+ *    opened them (per process, in time order);
+ *  - which socket peer each call touched (strace's -y for sockets): the
+ *    address a connect, bind or sendto recorded, and descriptors mapped
+ *    back to the address their socket was connected or bound to.
  *
  * Usage: sw_evtrace_read() on an open trace (it fills the model too), or,
  * to feed records yourself, sw_evtrace_init(), the sink from
@@ -39,6 +42,18 @@ enum sw_ev_flags {
 	SW_EVF_ADDR = 1u << 1,   /* addr is set */
 	SW_EVF_AUX = 1u << 2,    /* aux is set */
 	SW_EVF_FAILED = 1u << 3, /* the call failed: err holds the error */
+	SW_EVF_SOCK = 1u << 4,   /* fd is known to be a socket */
+};
+
+/* What an event's `peer` names. */
+enum sw_peer_kind {
+	SW_PEER_NONE,     /* no peer: not a socket, or nothing known yet */
+	SW_PEER_REMOTE,   /* the remote address (connect, sendto's target) */
+	SW_PEER_ACCEPTED, /* a connection accepted on the local address in
+			     peer (the shim does not record accept's
+			     client address) */
+	SW_PEER_LOCAL,    /* the local address of a bound, unconnected
+			     socket (a listener, a UDP server) */
 };
 
 /* One recorded call. */
@@ -53,11 +68,18 @@ struct sw_ev {
 	const char *file;   /* the file touched: path made absolute through
 			       its dirfd, or the path behind fd; NULL if
 			       unknown */
+	const char *sockaddr; /* the socket address the call recorded
+			       (connect, bind, sendto), as text
+			       (sw_sockaddr_format); NULL if none */
+	const char *peer;   /* the socket peer touched (enum sw_peer_kind
+			       says which end), from sockaddr or from the
+			       socket behind fd; NULL if none */
 	uint32_t row;       /* report row id (model->rows) */
 	uint32_t fn;        /* call id (include/syswatch/calls.h) */
 	uint32_t err;       /* errno or returned error number (SW_EVF_FAILED) */
 	int32_t fd;         /* descriptor argument or dirfd (SW_EVF_FD) */
 	uint32_t flags;     /* enum sw_ev_flags */
+	uint8_t peer_kind;  /* enum sw_peer_kind of peer */
 };
 
 /* Why events are missing from part of a stream. */
@@ -134,7 +156,7 @@ void sw_evtrace_init(struct sw_evtrace *t, const struct sw_model *m);
 struct sw_trace_sink sw_evtrace_sink(struct sw_evtrace *t);
 
 /* After the last record: order the streams, find their holes, resolve
- * files, group threads by process. 0 or -ENOMEM. */
+ * files and peers, group threads by process. 0 or -ENOMEM. */
 int sw_evtrace_end(struct sw_evtrace *t);
 
 /* Read the trace in f into m (initialised, no rows declared) and t
@@ -147,7 +169,8 @@ int sw_evtrace_read(FILE *f, struct sw_model *m, struct sw_evtrace *t,
 void sw_evtrace_free(struct sw_evtrace *t);
 
 /* Add one thread's events by hand (tests, tools): the thread is created
- * if new; events are copied (their strings interned). 0 or -ENOMEM. */
+ * if new; events are copied (path and sockaddr interned; file and peer
+ * are worked out by sw_evtrace_end). 0 or -ENOMEM. */
 int sw_evtrace_add(struct sw_evtrace *t, int32_t pid, uint32_t epoch,
 		   int32_t tid, const struct sw_ev *ev, size_t n);
 

@@ -6,7 +6,8 @@
  *
  * Tracks are (pid, tid). Every thread gets one, named by "M" metadata,
  * with an "X" slice per recorded call (name: the report row, "openat";
- * cat: the row's class; args: fn, path, file, fd, result, errno, address)
+ * cat: the row's class; args: fn, path, file, fd, socket peer, result,
+ * errno, address)
  * and, around each call that blocked on a lock, a slice of the same bounds
  * naming the wait ("wait sem 0x7f...", cat "wait"; args: status, kind,
  * address, generation, waker and root). A stretch where the shim dropped
@@ -173,6 +174,7 @@ static json_object *call_args(const struct sw_ev *ev)
 		  (!ev->file || (ev->path && !strcmp(ev->file, ev->path)) ||
 		   sw_json_put(a, "file", sw_json_str(ev->file))) &&
 		  (!(ev->flags & SW_EVF_FD) || sw_json_put(a, "fd", json_object_new_int(ev->fd))) &&
+		  (!ev->peer || sw_json_put(a, "peer", sw_json_str(ev->peer))) &&
 		  sw_json_put(a, "result", json_object_new_int64(ev->result)) &&
 		  (!(ev->flags & SW_EVF_ADDR) || sw_json_put(a, "address", hex(ev->addr))) &&
 		  (!(ev->flags & SW_EVF_AUX) || sw_json_put(a, "futex_op", json_object_new_uint64(ev->aux))) &&
