@@ -13,6 +13,8 @@ unsigned sw_analysis_needs(const struct sw_cli *cli)
 	unsigned need = 0;
 	if (cli->report.paths || cli->report.net)
 		need |= SW_NEED_EVENTS;
+	if (sw_filter_by_status(&cli->filter)) /* statuses: from the events */
+		need |= SW_NEED_EVENTS;
 	if (cli->locks || cli->report.diagnose)
 		need |= SW_NEED_EVENTS | SW_NEED_LOCKS;
 	return need;

@@ -24,6 +24,10 @@ enum opt_id {
 	O_FOLLOW = 'f',
 	O_WALL = 'w',
 	O_SORT = 'S',
+	O_EXPR = 'e',
+	O_SUCCESSFUL = 'z',
+	O_FAILED = 'Z',
+	O_COLUMNS = 'U',
 	O_OUTPUT = 'o',
 	O_HELP = 'h',
 	O_FORMAT = 256,
@@ -38,6 +42,7 @@ enum opt_id {
 	O_PATHS,
 	O_NET,
 	O_DIAGNOSE,
+	O_STATUS,
 };
 
 static const struct opt {
@@ -54,7 +59,18 @@ static const struct opt {
 	{O_WALL, "wall", NULL, C_RUN | C_REPORT,
 	 "time is wall time inside each call (always on)"},
 	{O_SORT, "sort", "KEY", C_RUN | C_REPORT | C_COLLECT,
-	 "sort rows by time (default), calls, errors or name"},
+	 "sort rows by time (default), calls, errors, name, min, max, "
+	 "avg, none, or any -U column"},
+	{O_EXPR, "expr", "EXPR", C_RUN | C_REPORT,
+	 "trace=SET or status=SET: strace's selectors (see below)"},
+	{O_STATUS, "status", "SET", C_RUN | C_REPORT,
+	 "as -e status=SET"},
+	{O_SUCCESSFUL, "successful-only", NULL, C_RUN | C_REPORT,
+	 "count only calls that succeeded (-e status=successful)"},
+	{O_FAILED, "failed-only", NULL, C_RUN | C_REPORT,
+	 "count only calls that failed (-e status=failed)"},
+	{O_COLUMNS, "summary-columns", "COLS", C_RUN | C_REPORT,
+	 "columns of the table, e.g. name,calls,min,max,avg (strace's -U)"},
 	{O_OUTPUT, "output", "FILE", C_RUN | C_REPORT | C_COLLECT | C_EXPORT,
 	 "write the report to FILE instead of stderr (export: stdout)"},
 	{O_FORMAT, "format", "FMT", C_RUN | C_REPORT | C_COLLECT | C_EXPORT,
@@ -125,6 +141,16 @@ void sw_cli_usage(FILE *f)
 		fprintf(f, "  %-24s %s\n", left, o->help);
 	}
 	fputs("\n"
+	      "Selectors, with strace's syntax: -e trace=SET (row names,\n"
+	      "%file %desc %network %process %memory %ipc %signal, %lock for\n"
+	      "the lock rows, all, none, /REGEX, a leading ! negates the whole\n"
+	      "set; -e SET alone means trace=SET; the last -e trace= wins).\n"
+	      "Given to run, the rows left out are not even recorded. -e\n"
+	      "status=successful|failed, -z and -Z count only those calls\n"
+	      "(from the events; strace -c ignores them and counts all).\n"
+	      "-U picks the columns: time, total-time, min-time, max-time,\n"
+	      "avg-time, calls, errors, name, wall-total/min/max/avg.\n"
+	      "\n"
 	      "report --recover reports the sessions in /dev/shm/syswatch-UID\n"
 	      "whose collector and processes are all gone (a killed syswatch),\n"
 	      "then removes them; syswatch run removes such sessions by itself\n"
@@ -177,8 +203,19 @@ static int apply(struct sw_cli *cli, int id, const char *arg, char *err,
 	case O_SORT:
 		if (sw_sort_parse(arg, &cli->report.sort) < 0)
 			return usage_err(err, errlen, "unknown sort key '%s' "
-					 "(time, calls, errors or name)", arg);
+					 "(time, calls, errors, name, min, max, "
+					 "avg, none, or a -U column)", arg);
 		return 0;
+	case O_EXPR:
+		return sw_filter_expr(&cli->filter, arg, err, errlen);
+	case O_STATUS:
+		return sw_filter_status(&cli->filter, arg, err, errlen);
+	case O_SUCCESSFUL:
+		return sw_filter_status(&cli->filter, "successful", err, errlen);
+	case O_FAILED:
+		return sw_filter_status(&cli->filter, "failed", err, errlen);
+	case O_COLUMNS:
+		return sw_filter_columns(&cli->filter, arg, err, errlen);
 	case O_FORMAT:
 		if (cli->cmd == SW_CMD_EXPORT) {
 			if (sw_export_format_parse(arg, &cli->export_format) < 0)
@@ -262,6 +299,7 @@ int sw_cli_parse(int argc, char **argv, struct sw_cli *cli, char *err,
 		 size_t errlen)
 {
 	memset(cli, 0, sizeof(*cli));
+	cli->report.filter = &cli->filter;
 	if (argc < 2)
 		return usage_err(err, errlen, "missing command");
 	const char *c = argv[1];

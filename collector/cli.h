@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "export.h"
+#include "filter.h"
 #include "output.h"
 #include "summary.h"
 
@@ -23,7 +24,8 @@ enum sw_cmd {
 
 struct sw_cli {
 	enum sw_cmd cmd;
-	struct sw_report_opts report; /* -S, --format */
+	struct sw_report_opts report; /* -S, --format; .filter = &filter */
+	struct sw_filter filter;      /* -e, -z, -Z, -U */
 	const char *output;   /* -o FILE, or NULL for stderr */
 	const char *trace;    /* --trace FILE, or NULL */
 	const char *session;  /* collect: --session */

@@ -126,7 +126,7 @@ static bool put_rows(json_object *o, const struct sw_summary *s)
 
 struct split_ctx {
 	const struct sw_model *m;
-	enum sw_sort sort;
+	const struct sw_report_opts *o;
 	json_object *arr;
 };
 
@@ -134,7 +134,7 @@ static int split_one(void *arg, const struct sw_split_group *g)
 {
 	struct split_ctx *c = arg;
 	struct sw_summary s;
-	if (sw_summary_build_sums(c->m, g->sums, c->sort, &s) < 0)
+	if (sw_summary_select(c->m, g, c->o, &s) < 0)
 		return -ENOMEM;
 	json_object *o = json_object_new_object();
 	bool ok = o && sw_json_put(o, "pid", json_object_new_int(g->pid));
@@ -154,10 +154,10 @@ static int split_one(void *arg, const struct sw_split_group *g)
 	return ok && sw_json_push(c->arr, o) ? 0 : -ENOMEM;
 }
 
-static json_object *split_arr(const struct sw_model *m, enum sw_sort sort,
-			      bool by_thread)
+static json_object *split_arr(const struct sw_model *m,
+			      const struct sw_report_opts *o, bool by_thread)
 {
-	struct split_ctx c = {m, sort, json_object_new_array()};
+	struct split_ctx c = {m, o, json_object_new_array()};
 	if (c.arr && sw_split_each(m, by_thread, split_one, &c) < 0) {
 		json_object_put(c.arr);
 		return NULL;
@@ -251,9 +251,9 @@ static json_object *build(const struct sw_model *m, const struct sw_summary *s,
 	ok = sw_json_put(root, "warnings", warns) && ok;
 	ok = ok && sw_json_put(root, "untraced_children", untraced_arr(m));
 	if (o->per_process)
-		ok = ok && sw_json_put(root, "per_process", split_arr(m, o->sort, false));
+		ok = ok && sw_json_put(root, "per_process", split_arr(m, o, false));
 	if (o->per_thread)
-		ok = ok && sw_json_put(root, "per_thread", split_arr(m, o->sort, true));
+		ok = ok && sw_json_put(root, "per_thread", split_arr(m, o, true));
 	if (locks)
 		ok = ok && sw_json_put(root, "locks", sw_locks_json(locks)) &&
 		     sw_json_put(root, "locks_summary", sw_locks_summary_json(locks));

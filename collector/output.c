@@ -228,7 +228,7 @@ int sw_report_warnings(const struct sw_model *m, char ***out, size_t *n)
 struct split_ctx {
 	FILE *f;
 	const struct sw_model *m;
-	enum sw_sort sort;
+	const struct sw_report_opts *o;
 };
 
 /* One sub-table: a header line naming the part, then strace's table. */
@@ -236,7 +236,7 @@ static int split_one(void *arg, const struct sw_split_group *g)
 {
 	struct split_ctx *c = arg;
 	struct sw_summary s;
-	int rc = sw_summary_build_sums(c->m, g->sums, c->sort, &s);
+	int rc = sw_summary_select(c->m, g, c->o, &s);
 	if (rc < 0)
 		return rc;
 	fputc('\n', c->f);
@@ -262,10 +262,12 @@ int sw_report_write(FILE *f, const struct sw_model *m,
 	struct sw_verdicts verdicts;
 	char **warn = NULL;
 	size_t nwarn = 0;
-	int rc = sw_summary_build(m, o->sort, &s);
+	int rc = sw_summary_select(m, NULL, o, &s);
 	if (rc < 0)
 		return rc;
 	rc = sw_report_warnings(m, &warn, &nwarn);
+	if (rc == 0 && s.lower_bound) /* -e status= from incomplete events */
+		rc = add_line(&warn, &nwarn, "%s", SW_SUMMARY_LOWER_BOUND);
 	if (rc < 0)
 		goto out_summary;
 	rc = sw_verdicts_build(m, o->events, o->lockinfo, &verdicts);
@@ -278,7 +280,7 @@ int sw_report_write(FILE *f, const struct sw_model *m,
 		legend(f, &s);
 		for (size_t i = 0; i < nwarn; i++)
 			fprintf(f, "%s\n", warn[i]);
-		struct split_ctx c = {f, m, o->sort};
+		struct split_ctx c = {f, m, o};
 		if (o->per_process && rc == 0)
 			rc = sw_split_each(m, false, split_one, &c);
 		if (o->per_thread && rc == 0)

@@ -16,10 +16,13 @@ enum sw_format {
 
 struct sw_locks;
 struct sw_evtrace;
+struct sw_filter;
 
 struct sw_report_opts {
 	enum sw_sort sort;     /* -S */
 	enum sw_format format; /* --format */
+	const struct sw_filter *filter; /* -e trace=/status=, -z, -Z, -U
+					   (filter.h), or NULL: everything */
 	const struct sw_locks *locks; /* --locks: the lock analysis to report
 					 after the table, or NULL */
 	bool per_process;      /* --per-process: a table per process */

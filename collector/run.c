@@ -94,16 +94,19 @@ static char *preload_value(const char *shim, const char *old)
 }
 
 /* In the child, between fork and exec: the program gets the standard
- * dispositions back (an ignored signal would stay ignored across exec). */
+ * dispositions back (an ignored signal would stay ignored across exec).
+ * rows: the shim's SYSWATCH_ROWS for -e trace=, or NULL. */
 static void child_exec(const char *exe, char **args, const char *shim,
-		       const char *session, bool follow_exec, int errfd)
+		       const char *session, bool follow_exec, const char *rows,
+		       int errfd)
 {
 	for (size_t i = 0; i < sizeof(handled) / sizeof(handled[0]); i++)
 		set_signal(handled[i], SIG_DFL);
 	char *preload = preload_value(shim, getenv("LD_PRELOAD"));
 	if (!preload || setenv("LD_PRELOAD", preload, 1) < 0 ||
 	    setenv("SYSWATCH_SESSION", session, 1) < 0 ||
-	    (follow_exec && setenv("SYSWATCH_FOLLOW_EXEC", "1", 1) < 0)) {
+	    (follow_exec && setenv("SYSWATCH_FOLLOW_EXEC", "1", 1) < 0) ||
+	    (rows && setenv("SYSWATCH_ROWS", rows, 1) < 0)) {
 		int e = ENOMEM;
 		(void)!write(errfd, &e, sizeof(e));
 		_exit(127);
@@ -194,10 +197,29 @@ static bool reap(struct sw_engine *e, pid_t root, int *root_status,
 	}
 }
 
+/*
+ * The rows the shim records, for -e trace=: the rows left out then cost
+ * the program one load and a branch per call. Every row stays recorded
+ * when a report beyond the table needs the events (--locks, --paths,
+ * --net, --diagnose look at rows the table does not show). The shim
+ * always records the process rows (fork, exec: the process tree needs
+ * them), so the report's own filter still hides what was not selected.
+ * NULL when the shim should record everything.
+ */
+static const char *shim_rows(const struct sw_cli *cli, char *buf, size_t cap)
+{
+	const struct sw_report_opts *o = &cli->report;
+	if (cli->locks || o->paths || o->net || o->diagnose)
+		return NULL;
+	return sw_filter_shim_rows(&cli->filter, buf, cap) > 0 ? buf : NULL;
+}
+
 /* Start the program; its pid, or -1 with the exit status in *status. */
 static pid_t spawn(const struct sw_cli *cli, const char *exe, const char *shim,
 		   const char *session, int *status)
 {
+	char rows_buf[4096];
+	const char *rows = shim_rows(cli, rows_buf, sizeof(rows_buf));
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0) {
 		sw_error("pipe: %s", strerror(errno));
@@ -214,7 +236,8 @@ static pid_t spawn(const struct sw_cli *cli, const char *exe, const char *shim,
 	}
 	if (pid == 0) {
 		close(p[0]);
-		child_exec(exe, cli->args, shim, session, cli->follow_exec, p[1]);
+		child_exec(exe, cli->args, shim, session, cli->follow_exec, rows,
+			   p[1]);
 	}
 	child_pid = pid;
 	close(p[1]);

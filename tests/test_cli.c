@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "filter.h"
+#include "syswatch/rows.h"
 #include "exec.h"
 
 TestSuite(cli);
@@ -80,6 +82,17 @@ Test(cli, bad_usage_says_what_is_wrong)
 		{{"syswatch", "report", "--trace", "x", "a", NULL}, "unknown option"},
 		{{"syswatch", "collect", "--session", "/x", NULL}, "--root-pid"},
 		{{"syswatch", "collect", "--session", "/x", "--root-pid", "abc"}, "bad --root-pid"},
+		{{"syswatch", "run", "-e", "trace=opnat", "ls", NULL}, "no row 'opnat'"},
+		{{"syswatch", "run", "-e", "trace=%files", "ls", NULL}, "unknown class '%files'"},
+		{{"syswatch", "run", "-e", "trace=", "ls", NULL}, "empty set"},
+		{{"syswatch", "run", "-e", "trace=read,,close", "ls", NULL}, "empty value"},
+		{{"syswatch", "run", "-e", "trace=/(", "ls", NULL}, "bad regular expression"},
+		{{"syswatch", "run", "-e", "trace=read@16", "ls", NULL}, "unknown personality"},
+		{{"syswatch", "run", "-e", "status=good", "ls", NULL}, "unknown status 'good'"},
+		{{"syswatch", "run", "-e", "abbrev=all", "ls", NULL}, "-e abbrev: not supported"},
+		{{"syswatch", "report", "-U", "calls,calls", "t", NULL}, "more than once"},
+		{{"syswatch", "report", "-U", "seconds", "t", NULL}, "unknown column 'seconds'"},
+		{{"syswatch", "export", "-z", "t", NULL}, "unknown option '-z'"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct sw_cli c;
@@ -481,4 +494,157 @@ Test(binary, drops_are_reported_per_cause_and_per_thread)
 	cr_expect_eq(threads, total, "per thread %llu, total %llu", (unsigned long long)threads,
 		     (unsigned long long)total);
 	json_object_put(r);
+}
+
+/* ---- selectors ------------------------------------------------------- */
+
+static void parse_ok(struct sw_cli *c, char **argv)
+{
+	char err[256];
+	cr_assert_eq(parse(c, err, argv), 0, "%s", err);
+	cr_assert_eq(c->report.filter, &c->filter);
+}
+
+static bool sel(const struct sw_cli *c, const char *row)
+{
+	return sw_filter_row(&c->filter, row);
+}
+
+Test(cli, trace_classes_are_straces_and_overlap)
+{
+	struct sw_cli c;
+	char *file[] = {"syswatch", "run", "-e", "trace=%file", "ls", NULL};
+	parse_ok(&c, file);
+	cr_assert(sel(&c, "openat") && sel(&c, "execve") && sel(&c, "newfstatat"));
+	cr_assert(!sel(&c, "read") && !sel(&c, "mmap") && !sel(&c, "dlopen"));
+	char *desc[] = {"syswatch", "run", "-e", "%desc", "ls", NULL};
+	parse_ok(&c, desc);
+	cr_assert(sel(&c, "read") && sel(&c, "mmap") && sel(&c, "openat"));
+	cr_assert(!sel(&c, "munmap") && !sel(&c, "execve") && !sel(&c, "socket"));
+	char *net[] = {"syswatch", "run", "-e", "trace=%net", "ls", NULL};
+	parse_ok(&c, net);
+	cr_assert(sel(&c, "connect") && sel(&c, "sendfile") && !sel(&c, "getaddrinfo"));
+	char *proc[] = {"syswatch", "run", "-e", "trace=process", "ls", NULL};
+	parse_ok(&c, proc); /* strace's deprecated bare class name */
+	cr_assert(sel(&c, "execve") && sel(&c, "kill") && sel(&c, "exit_group"));
+	cr_assert(!sel(&c, "futex") && !sel(&c, "system"));
+	char *sig[] = {"syswatch", "run", "-e", "trace=%signal", "ls", NULL};
+	parse_ok(&c, sig);
+	cr_assert(sel(&c, "kill") && !sel(&c, "wait4"));
+	char *mem[] = {"syswatch", "run", "-e", "trace=%memory", "ls", NULL};
+	parse_ok(&c, mem);
+	cr_assert(sel(&c, "mmap") && sel(&c, "madvise") && !sel(&c, "read"));
+	char *ipc[] = {"syswatch", "run", "-e", "trace=%ipc", "ls", NULL};
+	parse_ok(&c, ipc);
+	for (int r = 0; r < SW_ROW_COUNT; r++)
+		cr_assert(!c.filter.rows[r], "no syswatch row is in %%ipc");
+	char *lock[] = {"syswatch", "run", "-e", "trace=%lock", "ls", NULL};
+	parse_ok(&c, lock);
+	cr_assert(sel(&c, "futex") && !sel(&c, "clock_nanosleep") && !sel(&c, "openat"));
+}
+
+Test(cli, trace_names_negation_regex_and_last_wins)
+{
+	struct sw_cli c;
+	char *names[] = {"syswatch", "report", "-e", "openat,close", "t", NULL};
+	parse_ok(&c, names);
+	cr_assert(sel(&c, "openat") && sel(&c, "close") && !sel(&c, "read"));
+	cr_assert(!sel(&c, "a_row_of_a_newer_trace"));
+	char *neg[] = {"syswatch", "report", "-e", "trace=!%file,close", "t", NULL};
+	parse_ok(&c, neg);
+	cr_assert(!sel(&c, "openat") && !sel(&c, "close") && sel(&c, "read"));
+	cr_assert(sel(&c, "dlopen") && sel(&c, "a_row_of_a_newer_trace"));
+	char *re[] = {"syswatch", "report", "-e", "trace=/^p(read|write)", "t", NULL};
+	parse_ok(&c, re);
+	cr_assert(sel(&c, "pread64") && sel(&c, "pwrite64") && sel(&c, "preadv"));
+	cr_assert(!sel(&c, "read") && !sel(&c, "poll"));
+	char *last[] = {"syswatch", "run", "-e", "trace=read", "-e", "trace=close",
+			"-e", "status=failed", "ls", NULL};
+	parse_ok(&c, last);
+	cr_assert(sel(&c, "close") && !sel(&c, "read"), "the last -e trace= wins");
+	cr_assert(sw_filter_by_status(&c.filter));
+	char *quiet[] = {"syswatch", "run", "-e", "trace=?brk,read@64,close@32", "ls", NULL};
+	parse_ok(&c, quiet);
+	cr_assert(sel(&c, "read") && !sel(&c, "close"));
+	char *none[] = {"syswatch", "run", "-e", "trace=none", "ls", NULL};
+	parse_ok(&c, none);
+	cr_assert(!sel(&c, "read"));
+	char *all[] = {"syswatch", "run", "-e", "trace=all", "ls", NULL};
+	parse_ok(&c, all);
+	cr_assert(sel(&c, "read") && sel(&c, "dlopen"));
+	char *nothing[] = {"syswatch", "run", "ls", NULL};
+	parse_ok(&c, nothing);
+	cr_assert(sel(&c, "read") && !sw_filter_by_status(&c.filter));
+}
+
+Test(cli, status_z_and_Z)
+{
+	struct sw_cli c;
+	char *z[] = {"syswatch", "run", "-z", "ls", NULL};
+	parse_ok(&c, z);
+	cr_assert(sw_filter_by_status(&c.filter));
+	cr_assert(sw_filter_call(&c.filter, false) && !sw_filter_call(&c.filter, true));
+	char *zz[] = {"syswatch", "run", "-z", "-Z", "ls", NULL};
+	parse_ok(&c, zz); /* the last wins, as in strace */
+	cr_assert(!sw_filter_call(&c.filter, false) && sw_filter_call(&c.filter, true));
+	char *both[] = {"syswatch", "run", "-e", "status=successful,failed", "ls", NULL};
+	parse_ok(&c, both);
+	cr_assert(!sw_filter_by_status(&c.filter), "every call: the counters' table");
+	char *neg[] = {"syswatch", "run", "--status", "!successful", "ls", NULL};
+	parse_ok(&c, neg);
+	cr_assert(!sw_filter_call(&c.filter, false) && sw_filter_call(&c.filter, true));
+}
+
+Test(cli, U_and_S_take_straces_column_names)
+{
+	struct sw_cli c;
+	char *u[] = {"syswatch", "report", "-U", "calls,shortest,wall-avg", "-S", "longest", "t",
+		     NULL};
+	parse_ok(&c, u);
+	cr_assert_eq(c.filter.cols.n, 4);
+	cr_assert_eq(c.filter.cols.col[0], SW_COL_CALLS);
+	cr_assert_eq(c.filter.cols.col[1], SW_COL_MIN);
+	cr_assert_eq(c.filter.cols.col[2], SW_COL_WALL_AVG);
+	cr_assert_eq(c.filter.cols.col[3], SW_COL_NAME);
+	cr_assert_eq(c.report.sort, SW_SORT_MAX);
+}
+
+Test(cli, shim_rows_list_the_selection)
+{
+	struct sw_filter f = {0};
+	char err[256], buf[4096];
+	cr_assert_eq(sw_filter_shim_rows(&f, buf, sizeof buf), 0, "no -e: the shim records all");
+	cr_assert_eq(sw_filter_trace(&f, "close,openat", err, sizeof err), 0);
+	cr_assert_eq(sw_filter_shim_rows(&f, buf, sizeof buf), 1);
+	cr_assert_str_eq(buf, "openat,close"); /* rows.h order */
+	cr_assert_eq(sw_filter_shim_rows(&f, buf, 8), -ENOSPC);
+	cr_assert_eq(sw_filter_trace(&f, "none", err, sizeof err), 0);
+	cr_assert_eq(sw_filter_shim_rows(&f, buf, sizeof buf), 1);
+	cr_assert_str_eq(buf, "-", "a name no row has: nothing recorded");
+	cr_assert_eq(sw_filter_trace(&f, "all", err, sizeof err), 0);
+	cr_assert_eq(sw_filter_shim_rows(&f, buf, sizeof buf), 0);
+}
+
+/* Every syscall row of rows.h has strace's classes (sel_classes.c); the
+ * library rows are in none. */
+Test(cli, every_row_has_straces_classes)
+{
+	static const struct {
+		const char *name;
+		unsigned flags;
+	} rows[] = {
+#define ROW_DEF(id, name, cls, flags) {name, flags},
+		SW_ROWS(ROW_DEF)
+#undef ROW_DEF
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		unsigned cls;
+		int nr;
+		cr_assert_eq(sw_sel_lookup(rows[i].name, &cls, &nr), 0, "%s has no line",
+			     rows[i].name);
+		bool lib = (rows[i].flags & SW_ROWF_LIBRARY) != 0;
+		cr_assert_eq(nr < 0, lib, "%s: number %d", rows[i].name, nr);
+		if (lib)
+			cr_assert_eq(cls, 0, "%s: a library row is in no class", rows[i].name);
+	}
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "filter.h"
 #include "output.h"
 #include "summary.h"
 #include "syswatch/rows.h"
@@ -416,4 +417,180 @@ Test(json, stays_valid_with_non_utf8_names)
 	cr_assert_str_eq(json_object_get_string(get(p0, "exe")), "/tmp/?");
 	json_object_put(root);
 	free(text);
+}
+
+/* ---- selectors: -U columns, -S keys, -e trace= in the report ---------- */
+
+/* A row with explicit shortest and longest calls. */
+static void row_mm(uint32_t id, const char *name, uint64_t calls, uint64_t errors,
+		   uint64_t total_ns, uint64_t min_ns, uint64_t max_ns)
+{
+	int rc = sw_model_define_row(&m, id, name, 0, 0);
+	cr_assert(rc == 0 || rc == -EEXIST, "define %s: %d", name, rc);
+	struct sw_rowval v = {.row = id};
+	sw_rowstat_zero(&v.st);
+	v.st.calls = calls;
+	v.st.errors = errors;
+	v.st.total_ns = total_ns;
+	v.st.min_ns = min_ns;
+	v.st.max_ns = max_ns;
+	struct sw_thread_rec t = {.pid = 100, .tid = 100, .nrows = 1, .rows = &v};
+	cr_assert_eq(sw_model_add_thread(&m, &t), 0);
+}
+
+/* The report of m with filter f (text or JSON) as a malloc'ed string. */
+static char *report_with(const struct sw_filter *f, enum sw_sort key, enum sw_format fmt)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	struct sw_report_opts o = {.sort = key, .format = fmt, .filter = f};
+	struct sw_summary s;
+	if (fmt == SW_FORMAT_TEXT) {
+		cr_assert_eq(sw_summary_select(&m, NULL, &o, &s), 0);
+		cr_assert_eq(sw_table_print(fp, &s), 0);
+		sw_summary_free(&s);
+	} else {
+		cr_assert_eq(sw_report_write(fp, &m, &o), 0);
+	}
+	fclose(fp);
+	return buf;
+}
+
+static void columns(struct sw_filter *f, const char *list)
+{
+	char err[256];
+	cr_assert_eq(sw_filter_columns(f, list, err, sizeof err), 0, "%s", err);
+}
+
+/*
+ * Real strace 6.1 output:
+ *   strace -f -c -w -U name,calls,min-time,max-time,avg-time,errors,total-time
+ *          -e trace=openat,close,read,newfstatat ls /nonexistent /usr/lib
+ * with nanosecond totals chosen inside each printed microsecond so that
+ * strace's arithmetic gives every printed digit (the total is 0.004580,
+ * not the 0.004579 the rounded rows add up to).
+ */
+Test(table, U_columns_match_real_strace_6_1)
+{
+	row_mm(0, "openat", 40, 19, 2063400, 44000, 62000);
+	row_mm(1, "close", 23, 0, 1066400, 38000, 63000);
+	row_mm(2, "newfstatat", 22, 0, 1057000, 36000, 84000);
+	row_mm(3, "read", 7, 0, 393000, 39000, 111000);
+	struct sw_filter f = {0};
+	columns(&f, "name,calls,min-time,max-time,avg-time,errors,total-time");
+	const char *expected =
+		"syscall              calls shortest  longest  usecs/call    errors     seconds\n"
+		"---------------- --------- -------- -------- ----------- --------- -----------\n"
+		"openat                  40 0.000044 0.000062          51        19    0.002063\n"
+		"close                   23 0.000038 0.000063          46              0.001066\n"
+		"newfstatat              22 0.000036 0.000084          48              0.001057\n"
+		"read                     7 0.000039 0.000111          56              0.000393\n"
+		"---------------- --------- -------- -------- ----------- --------- -----------\n"
+		"total                   92 0.000036 0.000111          49        19    0.004580\n";
+	char *got = report_with(&f, SW_SORT_TIME, SW_FORMAT_TEXT);
+	cr_assert_str_eq(got, expected);
+	free(got);
+}
+
+/* strace 6.1: -U max-time,calls,name,time-percent (name not last: padded;
+ * the name column is not added again). */
+Test(table, U_name_in_the_middle_matches_real_strace_6_1)
+{
+	row_mm(0, "openat", 40, 19, 631900, 1000, 280000);
+	row_mm(1, "close", 23, 0, 275000, 1000, 54000);
+	row_mm(2, "read", 7, 0, 93100, 1000, 69000);
+	struct sw_filter f = {0};
+	columns(&f, "max-time,calls,name,time-percent");
+	const char *expected = " longest     calls syscall          % time\n"
+			       "-------- --------- ---------------- ------\n"
+			       "0.000280        40 openat            63.19\n"
+			       "0.000054        23 close             27.50\n"
+			       "0.000069         7 read               9.31\n"
+			       "-------- --------- ---------------- ------\n"
+			       "0.000280        70 total            100.00\n";
+	char *got = report_with(&f, SW_SORT_TIME, SW_FORMAT_TEXT);
+	cr_assert_str_eq(got, expected);
+	free(got);
+}
+
+/* The wall columns carry the time columns' values under their headers;
+ * a longest call of 12 s widens its column to "12.000000". */
+Test(table, U_wall_columns_and_wide_seconds)
+{
+	row_mm(0, "read", 2, 0, 13000000000ull, 1000000000ull, 12000000000ull);
+	struct sw_filter f = {0};
+	columns(&f, "wall-total,wall-min,wall-max,wall-avg,max,min,avg,total-time");
+	char *got = report_with(&f, SW_SORT_TIME, SW_FORMAT_TEXT);
+	const char *hdr = " wall-total wall-min  wall-max    wall-avg   longest shortest  usecs/call     seconds syscall\n";
+	cr_assert(strncmp(got, hdr, strlen(hdr)) == 0, "got:\n%s", got);
+	cr_assert(strstr(got, "\n  13.000000 1.000000 12.000000     6500000 12.000000 1.000000     6500000   13.000000 read\n"),
+		  "got:\n%s", got);
+	free(got);
+}
+
+Test(table, U_rejects_unknown_and_repeated_columns)
+{
+	struct sw_filter f = {0};
+	char err[256];
+	cr_assert_eq(sw_filter_columns(&f, "calls,bogus", err, sizeof err), -EINVAL);
+	cr_assert(strstr(err, "bogus"), "%s", err);
+	cr_assert_eq(sw_filter_columns(&f, "calls,count", err, sizeof err), -EINVAL);
+	cr_assert(strstr(err, "more than once"), "%s", err);
+	cr_assert_eq(sw_filter_columns(&f, "calls,,name", err, sizeof err), -EINVAL);
+	cr_assert_eq(sw_filter_columns(&f, "none", err, sizeof err), -EINVAL);
+	cr_assert_eq(f.cols.n, 0, "a rejected -U changes nothing");
+	cr_assert_eq(sw_filter_columns(&f, "calls", err, sizeof err), 0);
+	cr_assert_eq(f.cols.n, 2);
+	cr_assert_eq(f.cols.col[1], SW_COL_NAME, "name is appended, as strace does");
+}
+
+Test(table, sorts_by_min_max_avg_and_syscall_number)
+{
+	row_mm(0, "read", 10, 0, 10000, 100, 5000);   /* avg 1000 */
+	row_mm(1, "openat", 2, 0, 8000, 3000, 5000);  /* avg 4000 */
+	row_mm(2, "close", 4, 0, 4000, 900, 1100);    /* avg 1000 */
+	row_mm(3, "dlopen", 1, 0, 7000, 7000, 7000);  /* avg 7000 */
+	order(SW_SORT_MIN, "dlopen openat close read ");
+	order(SW_SORT_MAX, "dlopen openat read close ");
+	order(SW_SORT_AVG, "dlopen openat close read ");
+	/* none: x86-64 numbers read 0, close 3, openat 257; library last */
+	order(SW_SORT_NONE, "read close openat dlopen ");
+	enum sw_sort k;
+	cr_assert_eq(sw_sort_parse("shortest", &k), 0);
+	cr_assert_eq(k, SW_SORT_MIN);
+	cr_assert_eq(sw_sort_parse("wall-max", &k), 0);
+	cr_assert_eq(k, SW_SORT_MAX);
+	cr_assert_eq(sw_sort_parse("usecs", &k), -EINVAL);
+	cr_assert_eq(sw_sort_parse("nothing", &k), 0);
+	cr_assert_eq(k, SW_SORT_NONE);
+}
+
+Test(table, trace_filter_hides_rows_in_text_and_json)
+{
+	sw_model_builtin_rows(&m);
+	row(SW_ROW_read, "read", 0, 3, 0, 3000, 0);
+	row(SW_ROW_openat, "openat", 0, 2, 0, 4000, 0);
+	row(SW_ROW_dlopen, "dlopen", SW_ROWF_LIBRARY, 1, 0, 5000, 0);
+	struct sw_filter f = {0};
+	char err[256];
+	cr_assert_eq(sw_filter_expr(&f, "trace=%file", err, sizeof err), 0, "%s", err);
+	char *txt = report_with(&f, SW_SORT_TIME, SW_FORMAT_TEXT);
+	cr_assert(strstr(txt, " openat\n") && !strstr(txt, " read\n") && !strstr(txt, "dlopen"),
+		  "%s", txt);
+	cr_assert(strstr(txt, "         2           total\n"), "totals of the shown rows:\n%s", txt);
+	free(txt);
+	cr_assert_eq(sw_filter_expr(&f, "!%file", err, sizeof err), 0, "%s", err);
+	char *js = report_with(&f, SW_SORT_TIME, SW_FORMAT_JSON);
+	json_object *root = json_tokener_parse(js);
+	json_object *rows = NULL, *total = NULL;
+	cr_assert(json_object_object_get_ex(root, "syscalls", &rows));
+	cr_assert_eq(json_object_array_length(rows), 2, "%s", js);
+	cr_assert(strstr(js, "\"read\"") && strstr(js, "\"dlopen\"") && !strstr(js, "\"openat\""));
+	cr_assert(json_object_object_get_ex(root, "total", &total));
+	json_object *calls = NULL;
+	cr_assert(json_object_object_get_ex(total, "calls", &calls));
+	cr_assert_eq(json_object_get_int64(calls), 4);
+	json_object_put(root);
+	free(js);
 }
