@@ -304,36 +304,40 @@ static int cmp_path(const struct entry *x, const struct entry *y)
 	return c ? c : (x->err > y->err) - (x->err < y->err);
 }
 
-static int by_time(const void *a, const void *b)
+/* Compare x and y on the keys of order (each largest first), then by
+ * path. */
+enum key { K_NS, K_CALLS, K_END };
+
+static int cmp_keys(const void *a, const void *b, const enum key *order)
 {
 	const struct entry *x = *(const struct entry *const *)a;
 	const struct entry *y = *(const struct entry *const *)b;
-	if (x->a.ns != y->a.ns)
-		return x->a.ns > y->a.ns ? -1 : 1;
-	if (x->a.calls != y->a.calls)
-		return x->a.calls > y->a.calls ? -1 : 1;
+	for (; *order != K_END; order++) {
+		uint64_t u = *order == K_NS ? x->a.ns : x->a.calls;
+		uint64_t v = *order == K_NS ? y->a.ns : y->a.calls;
+		if (u != v)
+			return u > v ? -1 : 1;
+	}
 	return cmp_path(x, y);
+}
+
+static int by_time(const void *a, const void *b)
+{
+	static const enum key order[] = {K_NS, K_CALLS, K_END};
+	return cmp_keys(a, b, order);
+}
+
+static int by_calls(const void *a, const void *b)
+{
+	static const enum key order[] = {K_CALLS, K_NS, K_END};
+	return cmp_keys(a, b, order);
 }
 
 /* Errors: the most frequent first, then by path. */
 static int by_count(const void *a, const void *b)
 {
-	const struct entry *x = *(const struct entry *const *)a;
-	const struct entry *y = *(const struct entry *const *)b;
-	if (x->a.calls != y->a.calls)
-		return x->a.calls > y->a.calls ? -1 : 1;
-	return cmp_path(x, y);
-}
-
-static int by_calls(const void *a, const void *b)
-{
-	const struct entry *x = *(const struct entry *const *)a;
-	const struct entry *y = *(const struct entry *const *)b;
-	if (x->a.calls != y->a.calls)
-		return x->a.calls > y->a.calls ? -1 : 1;
-	if (x->a.ns != y->a.ns)
-		return x->a.ns > y->a.ns ? -1 : 1;
-	return cmp_path(x, y);
+	static const enum key order[] = {K_CALLS, K_END};
+	return cmp_keys(a, b, order);
 }
 
 /* The n entries of v that have calls, in the order of cmp (malloc'ed;

@@ -40,3 +40,8 @@ endfunction()
 sw_add_e2e(test_exact_counts test_exact_counts.c)
 sw_add_e2e(test_strace_agreement test_strace_agreement.c)
 sw_add_e2e(test_strace_cpython test_strace_cpython.c)
+# paths_probe: missing config files probed, existing ones opened, tallied.
+add_executable(paths_probe ${SW_WL}/paths_probe.c)
+sw_add_e2e(test_paths_e2e test_paths.c)
+target_compile_definitions(test_paths_e2e PRIVATE PATHS_PROBE="$<TARGET_FILE:paths_probe>")
+add_dependencies(test_paths_e2e paths_probe)
