@@ -19,7 +19,10 @@
 #include "json_util.h"
 
 #define TOP 15 /* rows of a ranked text section */
-#define MOUNTS_NOTE "this machine's mount table at report time"
+/* Said with the mounts: the table is the collector's, not the trace's. */
+#define MOUNTS_NOTE                                                        \
+	"this machine's /proc/self/mountinfo at report time (for an older " \
+	"trace, or one made elsewhere, an approximation)"
 
 struct agg {
 	uint64_t calls;
