@@ -21,8 +21,8 @@
 #define TOP 15 /* rows of a ranked text section */
 /* Said with the mounts: the table is the collector's, not the trace's. */
 #define MOUNTS_NOTE                                                        \
-	"this machine's /proc/self/mountinfo at report time (for an older " \
-	"trace, or one made elsewhere, an approximation)"
+	"this machine's /proc/self/mountinfo at report time; for an older " \
+	"trace, or one made elsewhere, an approximation"
 
 struct agg {
 	uint64_t calls;
