@@ -41,6 +41,12 @@ sw_add_e2e(test_exact_counts test_exact_counts.c)
 sw_add_e2e(test_strace_agreement test_strace_agreement.c)
 sw_add_e2e(test_strace_cpython test_strace_cpython.c)
 
+# sel_mix: calls of every strace class, for the selector tests (issue 5).
+add_executable(sel_mix ${SW_WL}/sel_mix.c)
+sw_add_e2e(test_selectors test_selectors.c)
+target_compile_definitions(test_selectors PRIVATE SEL_MIX="$<TARGET_FILE:sel_mix>")
+add_dependencies(test_selectors sel_mix)
+
 # wl_rows: every family of rows beyond files (issue 5), with its tally.
 add_executable(wl_rows ${SW_WL}/wl_rows.c ${SW_WL}/wl_rows_net.c)
 sw_add_e2e(test_rows test_rows.c)
