@@ -115,6 +115,38 @@ void e2e_sub(struct e2e_table *out, const struct e2e_table *a, const struct e2e_
 	out->has_flag_libc = a->has_flag_libc | b->has_flag_libc;
 }
 
+int e2e_compare(const struct e2e_table *want, const char *want_name,
+		const struct e2e_table *got, const char *got_name, e2e_skip_fn skip,
+		int *compared)
+{
+	static struct e2e_table rows;
+	e2e_sub(&rows, want, got); /* every name of either side */
+	printf("  %-22s %12s %8s   %12s %8s\n", "row", want_name, "errors", got_name, "errors");
+	int bad = 0;
+	*compared = 0;
+	for (int i = 0; i < rows.n; i++) {
+		const char *name = rows.rows[i].name;
+		const struct e2e_row *a = e2e_find(want, name), *b = e2e_find(got, name);
+		long long ac = a ? a->calls : 0, ae = a ? a->errors : 0;
+		long long bc = b ? b->calls : 0, be = b ? b->errors : 0;
+		const char *note = skip(name, got);
+		if (!note) {
+			++*compared;
+			note = "";
+			if (ac != bc || ae != be) {
+				bad++;
+				note = "<-- differs";
+			}
+		}
+		if (ac || ae || bc || be)
+			printf("  %-22s %12lld %8lld   %12lld %8lld   %s\n", name, ac, ae, bc, be,
+			       note);
+	}
+	printf("  %d rows compared, %d differ\n", *compared, bad);
+	fflush(stdout);
+	return bad;
+}
+
 static int fail(const char *what, const char *path)
 {
 	fprintf(stderr, "e2e: %s: %s\n", path, what);

@@ -53,6 +53,17 @@ enum e2e_row_kind e2e_row_kind(const char *name, const struct e2e_table *json);
 /* A few words saying why a row of that kind is not compared. */
 const char *e2e_kind_note(enum e2e_row_kind k);
 
+/* Whether and how a row is compared: NULL to compare it, else the note
+ * printed beside it instead (why it is not compared). */
+typedef const char *(*e2e_skip_fn)(const char *name, const struct e2e_table *got);
+/* Print want and got side by side under the column names (every row
+ * either has, zeros left out) and compare calls and errors on the rows
+ * skip does not exclude; "<-- differs" marks a difference. Returns how
+ * many rows differ; *compared gets how many were compared. */
+int e2e_compare(const struct e2e_table *want, const char *want_name,
+		const struct e2e_table *got, const char *got_name, e2e_skip_fn skip,
+		int *compared);
+
 /* out = a - b, row by row (a row missing on one side counts as zeros). */
 void e2e_sub(struct e2e_table *out, const struct e2e_table *a, const struct e2e_table *b);
 

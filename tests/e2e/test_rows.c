@@ -51,12 +51,21 @@ static const struct {
 	{"spawn_child_execve", "execve", "posix_spawn's child execs inside libc"},
 };
 
-static int is_unseen(const char *name)
+/* (a) compares every row but the unseen calls and the lock rows. */
+static const char *exact_skip(const char *name, const struct e2e_table *got)
 {
 	for (size_t i = 0; i < sizeof(unseen) / sizeof(unseen[0]); i++)
 		if (strcmp(unseen[i].tally, name) == 0)
-			return 1;
-	return 0;
+			return "(no preload can see these)";
+	enum e2e_row_kind kind = e2e_row_kind(name, got);
+	return kind == E2E_SLOW_PATH ? e2e_kind_note(kind) : NULL;
+}
+
+/* (b) compares the rows syswatch counts one-for-one. */
+static const char *strace_skip(const char *name, const struct e2e_table *got)
+{
+	enum e2e_row_kind kind = e2e_row_kind(name, got);
+	return kind == E2E_ONE_FOR_ONE ? NULL : e2e_kind_note(kind);
 }
 
 /* Run the workload with n iterations under syswatch (json into out) or
@@ -111,41 +120,17 @@ Test(rows, every_family_counts_exactly_what_the_workload_did, .timeout = 300)
 	const long n = 20;
 	char tmp[4096];
 	cr_assert_eq(e2e_tmpdir(tmp, sizeof tmp, "rows"), 0);
-	static struct e2e_table sw_n, sw_0, tal_n, tal_0, dw, dt, rows;
+	static struct e2e_table sw_n, sw_0, tal_n, tal_0, dw, dt;
 	run(tmp, 0, "", n, &sw_n, &tal_n);
 	run(tmp, 0, "", 0, &sw_0, &tal_0);
 	e2e_sub(&dw, &sw_n, &sw_0);
 	e2e_sub(&dt, &tal_n, &tal_0);
-	e2e_sub(&rows, &dw, &dt); /* every name of either side */
-
 	printf("\nwl_rows %ld minus 0: the workload's tally against syswatch\n", n);
-	printf("  %-22s %10s %8s   %10s %8s\n", "row", "tally", "errors", "syswatch", "errors");
-	int bad = 0, compared = 0;
-	for (int i = 0; i < rows.n; i++) {
-		const char *name = rows.rows[i].name;
-		const struct e2e_row *t = e2e_find(&dt, name), *w = e2e_find(&dw, name);
-		long long tc = t ? t->calls : 0, te = t ? t->errors : 0;
-		long long wc = w ? w->calls : 0, we = w ? w->errors : 0;
-		const char *note = "";
-		if (is_unseen(name)) {
-			note = "(no preload can see these)";
-		} else if (e2e_row_kind(name, &dw) == E2E_SLOW_PATH) {
-			note = "(lock row, blocked waits only: not compared)";
-		} else {
-			compared++;
-			if (tc != wc || te != we) {
-				bad++;
-				note = "<-- differs";
-			}
-		}
-		if (tc || te || wc || we)
-			printf("  %-22s %10lld %8lld   %10lld %8lld   %s\n", name, tc, te, wc, we,
-			       note);
-	}
+	int compared, bad = e2e_compare(&dt, "tally", &dw, "syswatch", exact_skip, &compared);
+	cr_assert_gt(compared, 40, "too few rows compared");
 	for (size_t i = 0; i < sizeof(unseen) / sizeof(unseen[0]); i++)
 		printf("  %s: %s (in the tally, not expected in row %s)\n", unseen[i].tally,
 		       unseen[i].why, unseen[i].row);
-	printf("  %d rows compared, %d differ\n", compared, bad);
 	fflush(stdout);
 	/* not vacuous: every family moved */
 	static const char *const moved[] = {"connect", "accept4", "recvmmsg", "epoll_pwait",
@@ -170,40 +155,17 @@ Test(rows, one_for_one_rows_match_strace, .timeout = 300)
 	const long n = 20;
 	char tmp[4096];
 	cr_assert_eq(e2e_tmpdir(tmp, sizeof tmp, "rows-strace"), 0);
-	static struct e2e_table st_n, st_0, sw_n, sw_0, tally, ds, dw, rows;
+	static struct e2e_table st_n, st_0, sw_n, sw_0, tally, ds, dw;
 	run(tmp, 1, "-x", n, &st_n, &tally);
 	run(tmp, 1, "-x", 0, &st_0, NULL);
 	run(tmp, 0, "-x", n, &sw_n, NULL);
 	run(tmp, 0, "-x", 0, &sw_0, NULL);
 	e2e_sub(&ds, &st_n, &st_0);
 	e2e_sub(&dw, &sw_n, &sw_0);
-	e2e_sub(&rows, &ds, &dw);
-
-	printf("\nwl_rows -x %ld minus 0: strace -f -c -w against syswatch\n", n);
-	printf("  %-18s %12s %8s   %12s %8s\n", "row", "strace calls", "errors", "sw calls",
-	       "errors");
-	int bad = 0, compared = 0;
-	for (int i = 0; i < rows.n; i++) {
-		const char *name = rows.rows[i].name;
-		const struct e2e_row *s = e2e_find(&ds, name), *w = e2e_find(&dw, name);
-		long long sc = s ? s->calls : 0, se = s ? s->errors : 0;
-		long long wc = w ? w->calls : 0, we = w ? w->errors : 0;
-		enum e2e_row_kind kind = e2e_row_kind(name, &dw);
-		const char *note = e2e_kind_note(kind);
-		if (kind == E2E_ONE_FOR_ONE) {
-			compared++;
-			if (sc != wc || se != we) {
-				bad++;
-				note = "<-- differs";
-			}
-		}
-		if (sc || se || wc || we)
-			printf("  %-18s %12lld %8lld   %12lld %8lld   %s\n", name, sc, se, wc, we,
-			       note);
-	}
-	printf("  %d rows compared, %d differ (not compared, and why: test_rows.c)\n", compared,
-	       bad);
-	fflush(stdout);
+	printf("\nwl_rows -x %ld minus 0: strace -f -c -w against syswatch "
+	       "(not compared, and why: test_rows.c)\n", n);
+	int compared, bad = e2e_compare(&ds, "strace", &dw, "syswatch", strace_skip, &compared);
+	cr_assert_gt(compared, 40, "too few rows compared");
 	const struct e2e_row *c = e2e_find(&ds, "connect");
 	cr_assert(c && c->calls >= n, "strace saw no loop connect calls: workload broken?");
 	cr_expect_eq(bad, 0, "%d rows differ between strace and syswatch (table above)", bad);
