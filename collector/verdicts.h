@@ -1,6 +1,13 @@
 /*
- * verdicts.h - the causes the numbers point to (placeholder: being
- * written).
+ * verdicts.h - the causes the numbers point to, as an expert would name
+ * them: a table of rules (verdicts.c) walked over the counters, and over
+ * the events and the lock analysis when --diagnose loaded them.
+ *
+ * Causes (the JSON names, kept stable): "slow-metadata", "slow-reads",
+ * "lock-amplification", "library-loading", "sleep-backoff",
+ * "network-wait", "idle-event-loop", and "none" when no rule applies.
+ * Each verdict carries a confidence in 0..1 (the share of the run's time
+ * the cause explains) and its evidence in words and figures.
  */
 #ifndef SW_COLLECTOR_VERDICTS_H
 #define SW_COLLECTOR_VERDICTS_H
@@ -14,16 +21,20 @@
 #include "model.h"
 
 #define SW_VERDICTS_MAX 16
+#define SW_VERDICT_NONE "none"
 
 struct sw_verdict {
-	const char *cause;  /* "slow-metadata", ... (static) */
-	double confidence;  /* 0..1 */
-	char evidence[512]; /* the figures, in words */
+	const char *cause;   /* "slow-metadata", ..., "none" (static) */
+	double confidence;   /* 0..1 */
+	char evidence[1024]; /* the figures, in words (no newline) */
 };
 
 struct sw_verdicts {
 	struct sw_verdict v[SW_VERDICTS_MAX]; /* strongest first */
-	size_t n;                             /* 0: no clear cause */
+	size_t n;   /* at least 1 after sw_verdicts_build: a "none" entry
+		       when no rule applies */
+	bool full;  /* built with the events (--diagnose): the evidence
+		       names directories, holders, peers */
 };
 
 /* Apply the rules to m (the counters), and to t and l when given (NULL:
@@ -32,11 +43,13 @@ struct sw_verdicts {
 int sw_verdicts_build(const struct sw_model *m, const struct sw_evtrace *t,
 		      const struct sw_locks *l, struct sw_verdicts *out);
 
-/* Print them: in full (--diagnose), or the short form every report ends
- * with; 0 or a negative errno. */
+/* Print them: in full (--diagnose: every verdict with its evidence), or
+ * the short form every text report ends with (the first verdict and a
+ * hint); 0 or -EIO. */
 int sw_verdicts_print(FILE *f, const struct sw_verdicts *v, bool full);
 
-/* The "verdicts" array, or NULL if out of memory. */
+/* The "verdicts" array ({"cause", "confidence", "evidence"}, strongest
+ * first), or NULL if out of memory. */
 json_object *sw_verdicts_json(const struct sw_verdicts *v);
 
 #endif
