@@ -32,13 +32,21 @@ TestSuite(table, .init = setup, .fini = teardown);
 TestSuite(json, .init = setup, .fini = teardown);
 TestSuite(legend, .init = setup, .fini = teardown);
 
+/* Declare row `id` as `name` and give it one thread's counters v. */
+static void add_row(uint32_t id, const char *name, uint32_t flags, struct sw_rowval *v)
+{
+	int rc = sw_model_define_row(&m, id, name, flags, 0);
+	cr_assert(rc == 0 || rc == -EEXIST, "define %s: %d", name, rc);
+	v->row = id;
+	struct sw_thread_rec t = {.pid = 100, .tid = 100, .nrows = 1, .rows = v};
+	cr_assert_eq(sw_model_add_thread(&m, &t), 0);
+}
+
 /* Declare row `id` as `name` and give it one thread's worth of counts. */
 static void row(uint32_t id, const char *name, uint32_t flags, uint64_t calls,
 		uint64_t errors, uint64_t total_ns, uint64_t untimed)
 {
-	int rc = sw_model_define_row(&m, id, name, flags, 0);
-	cr_assert(rc == 0 || rc == -EEXIST, "define %s: %d", name, rc);
-	struct sw_rowval v = {.row = id};
+	struct sw_rowval v;
 	sw_rowstat_zero(&v.st);
 	v.st.calls = calls;
 	v.st.errors = errors;
@@ -48,8 +56,7 @@ static void row(uint32_t id, const char *name, uint32_t flags, uint64_t calls,
 		v.st.min_ns = total_ns / (calls - untimed) / 2;
 		v.st.max_ns = total_ns / (calls - untimed) * 2;
 	}
-	struct sw_thread_rec t = {.pid = 100, .tid = 100, .nrows = 1, .rows = &v};
-	cr_assert_eq(sw_model_add_thread(&m, &t), 0);
+	add_row(id, name, flags, &v);
 }
 
 /* The table of m (sorted by key) as a malloc'ed string. */
@@ -425,17 +432,14 @@ Test(json, stays_valid_with_non_utf8_names)
 static void row_mm(uint32_t id, const char *name, uint64_t calls, uint64_t errors,
 		   uint64_t total_ns, uint64_t min_ns, uint64_t max_ns)
 {
-	int rc = sw_model_define_row(&m, id, name, 0, 0);
-	cr_assert(rc == 0 || rc == -EEXIST, "define %s: %d", name, rc);
-	struct sw_rowval v = {.row = id};
+	struct sw_rowval v;
 	sw_rowstat_zero(&v.st);
 	v.st.calls = calls;
 	v.st.errors = errors;
 	v.st.total_ns = total_ns;
 	v.st.min_ns = min_ns;
 	v.st.max_ns = max_ns;
-	struct sw_thread_rec t = {.pid = 100, .tid = 100, .nrows = 1, .rows = &v};
-	cr_assert_eq(sw_model_add_thread(&m, &t), 0);
+	add_row(id, name, 0, &v);
 }
 
 /* The report of m with filter f (text or JSON) as a malloc'ed string. */
