@@ -594,9 +594,10 @@ static double sleep_backoff(const struct ctx *c, struct ebuf *b, int *err)
 	const struct sw_rowstat *s = &c->g[G_SLEEP];
 	if (share(c, s->total_ns) < SLEEP_SHARE)
 		return 0.0;
-	say(b, "%" PRIu64 " sleeps took %s, %.0f%% of the run, %s each on average "
-	       "(%s to %s)", s->calls, dur(s->total_ns).s, 100.0 * share(c, s->total_ns),
-	    dur(mean(s)).s, dur(s->min_ns == SW_NO_MIN ? 0 : s->min_ns).s, dur(s->max_ns).s);
+	say(b, "%" PRIu64 " sleeps took %s, %.0f%% of the run, %s each on average",
+	    s->calls, dur(s->total_ns).s, 100.0 * share(c, s->total_ns), dur(mean(s)).s);
+	if (s->min_ns != SW_NO_MIN && s->max_ns > s->min_ns)
+		say(b, " (%s to %s)", dur(s->min_ns).s, dur(s->max_ns).s);
 	uint64_t errors = 0;
 	for (int g = 0; g < NGRP; g++)
 		if (g != G_SLEEP)
@@ -756,14 +757,19 @@ static double no_cause(const struct ctx *c, struct ebuf *b)
 		if (c->m->sums[r].calls && group_of(&c->m->rows[r]) != G_CHILD &&
 		    (big == UINT32_MAX || c->m->sums[r].total_ns > c->m->sums[big].total_ns))
 			big = r;
-	say(b, "%s in calls over %s wall", dur(c->summed_ns).s, dur(c->wall_ns).s);
+	if (c->wall_ns)
+		say(b, "%s in calls over %s wall", dur(c->summed_ns).s, dur(c->wall_ns).s);
+	else
+		say(b, "%s in calls (wall time unknown)", dur(c->summed_ns).s);
 	if (c->summed_ns * 2 < c->wall_ns)
 		say(b, ": most of the run was spent outside system calls (computing, "
 		       "or in calls syswatch does not trace)");
 	else if (big != UINT32_MAX)
 		say(b, "; the largest row, %s (%" PRIu64 " calls, %s each on average), "
-		       "matches no rule", c->m->rows[big].name, c->m->sums[big].calls,
-		    dur(mean(&c->m->sums[big])).s);
+		       "matches no rule%s", c->m->rows[big].name, c->m->sums[big].calls,
+		    dur(mean(&c->m->sums[big])).s,
+		    group_of(&c->m->rows[big]) == G_FUTEX
+			    ? " (--locks shows who held the locks, and what they did)" : "");
 	return 1.0 - top;
 }
 
@@ -799,7 +805,7 @@ int sw_verdicts_build(const struct sw_model *m, const struct sw_evtrace *t,
 		v->confidence = no_cause(&c, &b);
 		out->n = 1;
 	}
-	if (rc == 0 && c.threads > 1 &&
+	if (rc == 0 && c.threads > 1 && c.wall_ns &&
 	    (double)c.summed_ns > SUMMED_NOTE * (double)c.wall_ns) {
 		struct sw_verdict *v = &out->v[0];
 		struct ebuf b = {v->evidence, sizeof(v->evidence), strlen(v->evidence)};

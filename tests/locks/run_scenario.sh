@@ -24,7 +24,8 @@
 # Environment: SW_BUILD_DIR, SW_SOURCE_DIR (set by ctest); LK_MODULES (60),
 #   LK_THREADS (32), LK_LOOKUP_MS (1), LK_OPEN_MS (2), LK_READ_MS (5),
 #   LK_TIMEOUT (180 s, then the run counts as hung), SCENARIO_NO_SLOWFS=1
-#   (use the fallback even where FUSE works), LK_STALL=ON:OFF (seconds):
+#   (use the fallback even where FUSE works), LK_RUN_ARGS (the report
+#   options of `syswatch run`, default --locks), LK_STALL=ON:OFF (seconds):
 #   stop the collector (SIGSTOP to the syswatch process this script
 #   started) for ON seconds every ON+OFF, so that the traced program's rings
 #   overflow for sure, as they would behind a starved collector; the shim
@@ -134,8 +135,9 @@ else
 fi
 
 rm -f "$work/exec.log" "$work/report.json"
+read -ra run_args <<<"${LK_RUN_ARGS:---locks}"
 env "$@" SCENARIO_EXEC_LOG="$work/exec.log" "${pre[@]}" \
-	timeout -k 10 "$limit" "$build/syswatch" run --locks --format json -o "$work/report.json" -- \
+	timeout -k 10 "$limit" "$build/syswatch" run "${run_args[@]}" --format json -o "$work/report.json" -- \
 	"$py" "$src_dir/scenario/import_app.py" --path "$app_path" --threads "$threads" \
 	>>"$work/run.log" 2>&1 &
 tpid=$!
