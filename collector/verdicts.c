@@ -206,10 +206,32 @@ static void say_rows(struct ebuf *b, const struct ctx *c, enum grp g)
 
 /* --- where the slow calls went ------------------------------------------- */
 
+/* Time by file or by peer. */
 struct hit {
-	const char *file;
+	const char *file; /* or peer */
 	uint64_t ns;
+	uint64_t calls;
 };
+
+struct hits {
+	struct hit *v;
+	size_t n, cap;
+};
+
+/* Append a hit of one call; 0 or -ENOMEM. */
+static int hits_push(struct hits *h, const char *file, uint64_t ns)
+{
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? 2 * h->cap : 64;
+		struct hit *v = realloc(h->v, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		h->v = v;
+		h->cap = cap;
+	}
+	h->v[h->n++] = (struct hit){file, ns, 1};
+	return 0;
+}
 
 static int by_file(const void *a, const void *b)
 {
@@ -233,8 +255,7 @@ static uint64_t covered(const struct hit *h, size_t n, const char *dir, size_t l
 static int where(const struct ctx *c, enum grp g, uint64_t slow_ns, char *out,
 		 size_t cap, double *frac)
 {
-	size_t n = 0, ncap = 0;
-	struct hit *h = NULL;
+	struct hits hs = {0};
 	uint64_t total = 0;
 	for (size_t i = 0; i < c->t->nthreads; i++) {
 		const struct sw_evthread *th = &c->t->threads[i];
@@ -243,20 +264,15 @@ static int where(const struct ctx *c, enum grp g, uint64_t slow_ns, char *out,
 			const char *f = ev->file ? ev->file : ev->path;
 			if (ev_group(c, ev) != g || ev->end - ev->start < slow_ns || !f || f[0] != '/')
 				continue;
-			if (n == ncap) {
-				size_t nc = ncap ? 2 * ncap : 256;
-				struct hit *nh = realloc(h, nc * sizeof(*nh));
-				if (!nh) {
-					free(h);
-					return -ENOMEM;
-				}
-				h = nh;
-				ncap = nc;
+			if (hits_push(&hs, f, ev->end - ev->start) < 0) {
+				free(hs.v);
+				return -ENOMEM;
 			}
-			h[n++] = (struct hit){f, ev->end - ev->start};
 			total += ev->end - ev->start;
 		}
 	}
+	struct hit *h = hs.v;
+	size_t n = hs.n;
 	if (!n) {
 		free(h);
 		return 1;
@@ -610,49 +626,36 @@ static double sleep_backoff(const struct ctx *c, struct ebuf *b, int *err)
 	return share(c, s->total_ns);
 }
 
-struct peer_time {
-	const char *peer;
-	uint64_t ns, calls;
-};
-
 /* From the events: the peers the network time went to, most first (at
  * most 2). */
 static int say_peers(struct ebuf *b, const struct ctx *c)
 {
-	struct peer_time *p = NULL;
-	size_t n = 0, cap = 0;
+	struct hits hs = {0};
 	for (size_t i = 0; i < c->t->nthreads; i++)
 		for (size_t j = 0; j < c->t->threads[i].nev; j++) {
 			const struct sw_ev *ev = &c->t->threads[i].ev[j];
 			if (ev_group(c, ev) != G_NET || !ev->peer)
 				continue;
 			size_t k = 0;
-			while (k < n && strcmp(p[k].peer, ev->peer) != 0)
+			while (k < hs.n && strcmp(hs.v[k].file, ev->peer) != 0)
 				k++;
-			if (k == n) {
-				if (n == cap) {
-					size_t nc = cap ? 2 * cap : 16;
-					struct peer_time *np = realloc(p, nc * sizeof(*np));
-					if (!np) {
-						free(p);
-						return -ENOMEM;
-					}
-					p = np;
-					cap = nc;
-				}
-				p[n++] = (struct peer_time){ev->peer, 0, 0};
+			if (k < hs.n) {
+				hs.v[k].ns += ev->end - ev->start;
+				hs.v[k].calls++;
+			} else if (hits_push(&hs, ev->peer, ev->end - ev->start) < 0) {
+				free(hs.v);
+				return -ENOMEM;
 			}
-			p[k].ns += ev->end - ev->start;
-			p[k].calls++;
 		}
-	for (int shown = 0; shown < 2 && n; shown++) {
+	struct hit *p = hs.v;
+	for (int shown = 0; shown < 2 && hs.n; shown++) {
 		size_t top = 0;
-		for (size_t k = 1; k < n; k++)
+		for (size_t k = 1; k < hs.n; k++)
 			if (p[k].ns > p[top].ns)
 				top = k;
 		say(b, "%s %s (%" PRIu64 " calls, %s, %s each)", shown ? "," : "; by peer:",
-		    p[top].peer, p[top].calls, dur(p[top].ns).s, dur(p[top].ns / p[top].calls).s);
-		p[top] = p[--n];
+		    p[top].file, p[top].calls, dur(p[top].ns).s, dur(p[top].ns / p[top].calls).s);
+		p[top] = p[--hs.n];
 	}
 	free(p);
 	return 0;

@@ -42,11 +42,22 @@ finish() {
 # mounted DIR: true if DIR is a mount point now.
 mounted() { awk -v m="$1" '$5 == m { f = 1 } END { exit !f }' /proc/self/mountinfo; }
 
+# fuse_unusable: print why slowfs cannot be mounted here; nothing if it can.
+fuse_unusable() {
+	if [ ! -x "$build/slowfs" ]; then
+		echo "$build/slowfs not built (install the Debian package libfuse3-dev and rebuild)"
+	elif [ ! -e /dev/fuse ]; then
+		echo "/dev/fuse does not exist: FUSE is unavailable here"
+	elif ! command -v fusermount3 >/dev/null; then
+		echo "fusermount3 not found (Debian package fuse3)"
+	fi
+}
+
 # need_fuse: skip unless slowfs is built and FUSE can be used here.
 need_fuse() {
-	[ -x "$build/slowfs" ] || skip "$build/slowfs not built (install the Debian package libfuse3-dev and rebuild)"
-	[ -e /dev/fuse ] || skip "/dev/fuse does not exist: FUSE is unavailable here"
-	command -v fusermount3 >/dev/null || skip "fusermount3 not found (Debian package fuse3)"
+	local why
+	why=$(fuse_unusable)
+	[ -z "$why" ] || skip "$why"
 }
 
 # mount_slowfs SRC MNT ARGS...: start slowfs -f in the background and wait

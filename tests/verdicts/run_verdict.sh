@@ -49,16 +49,10 @@ pre=()
 case $mode in
 plain) echo "plain directory $src" >"$work/note" ;;
 slow)
-	reason=
+	reason=$(fuse_unusable)
 	if [ "${SCENARIO_NO_SLOWFS:-0}" = 1 ]; then
 		reason="SCENARIO_NO_SLOWFS=1"
-	elif [ ! -x "$build/slowfs" ]; then
-		reason="$build/slowfs is not built (libfuse3-dev missing at build time)"
-	elif [ ! -e /dev/fuse ]; then
-		reason="/dev/fuse does not exist"
-	elif ! command -v fusermount3 >/dev/null; then
-		reason="fusermount3 not found (Debian package fuse3)"
-	elif ! mount_slowfs "$src" "$tmp/mnt" --lookup-ms "$lookup_ms" --open-ms "$open_ms" \
+	elif [ -z "$reason" ] && ! mount_slowfs "$src" "$tmp/mnt" --lookup-ms "$lookup_ms" --open-ms "$open_ms" \
 		--read-ms "$read_ms" >"$tmp/mount.log"; then
 		reason=$(tail -n 1 "$tmp/mount.log")
 	fi

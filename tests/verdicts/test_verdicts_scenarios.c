@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -220,6 +221,7 @@ Test(verdicts, a_slow_tcp_peer_is_network_wait)
 	pid_t srv = fork();
 	cr_assert_neq(srv, -1);
 	if (srv == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL); /* a failed assertion ends the test */
 		dup2(out[1], 1);
 		close(out[0]);
 		execl(VD_WORK, VD_WORK, "serve", "100", (char *)NULL);
