@@ -397,16 +397,16 @@ static double slow_reads(const struct ctx *c, struct ebuf *b, int *err)
 	double conf = share(c, s->total_ns), files = file_reads(c);
 	if (files < 0.5)
 		return 0.0; /* the events show reads of pipes or sockets */
+	/* Counters alone cannot tell a slow disk from a read that waits on a
+	 * pipe (a shell's $(...), a child's output) or a socket: rather than
+	 * guess, no verdict; "none" says --diagnose can tell them apart. */
+	if (!c->t && has_streams(c))
+		return 0.0;
 	say(b, "%" PRIu64 " data reads (", s->calls);
 	say_rows(b, c, G_READ);
 	say(b, ") took %s, %s each on average (%s at most; the page cache "
 	       "answers in microseconds)", dur(s->total_ns).s, dur(mean(s)).s,
 	    dur(s->max_ns).s);
-	if (!c->t && has_streams(c)) {
-		say(b, "; the program also used pipes or sockets, whose reads wait "
-		       "for a peer (--diagnose tells them apart)");
-		conf *= 0.5;
-	}
 	*err = say_where(b, c, G_READ, READ_SLOW_NS);
 	return conf;
 }
@@ -771,7 +771,10 @@ static double no_cause(const struct ctx *c, struct ebuf *b)
 		       "matches no rule%s", c->m->rows[big].name, c->m->sums[big].calls,
 		    dur(mean(&c->m->sums[big])).s,
 		    group_of(&c->m->rows[big]) == G_FUTEX
-			    ? " (--locks shows who held the locks, and what they did)" : "");
+			    ? " (--locks shows who held the locks, and what they did)"
+		    : group_of(&c->m->rows[big]) == G_READ && !c->t && has_streams(c)
+			    ? " (the program used pipes or sockets, whose reads wait for "
+			      "a peer; --diagnose tells those from slow files)" : "");
 	return 1.0 - top;
 }
 
