@@ -306,7 +306,7 @@ static char *line_with(const char *text, const char *needle, char *out, size_t c
 Test(paths_e2e, text_report_lists_errors_and_mounts, .timeout = 300)
 {
 	static struct setup s;
-	char line[8192], want[128];
+	char line[8192], want[4200];
 	start(&s);
 	const char *txt = s.out, *trace = s.trace, *log = s.log;
 	char *argv[] = {(char *)e2e_syswatch(), "report", "--paths", "-o", (char *)txt,
