@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include "ev_fixture.h"
 #include "evtrace.h"
 #include "model.h"
 #include "net.h"
@@ -159,16 +160,8 @@ static void teardown(void)
 static void call(int32_t pid, uint32_t row, uint32_t fn, int fd, const char *sa,
 		 int64_t result, int err, uint64_t us)
 {
-	struct sw_ev e = {.start = now, .end = now + us * 1000, .result = result,
-			  .sockaddr = sa, .row = row, .fn = fn, .fd = fd};
-	if (fd != -1)
-		e.flags |= SW_EVF_FD;
-	if (err) {
-		e.flags |= SW_EVF_FAILED;
-		e.err = (uint32_t)err;
-		e.result = -1;
-	}
-	now += us * 1000 + 1000;
+	struct sw_ev e = evfx_call(&now, row, fn, fd, result, err, us);
+	e.sockaddr = sa;
 	cr_assert_eq(sw_evtrace_add(&tr, pid, 0, 1, &e, 1), 0);
 }
 

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ev_fixture.h"
 #include "evtrace.h"
 #include "model.h"
 #include "mounts.h"
@@ -55,16 +56,8 @@ TestSuite(paths, .init = setup, .fini = teardown);
 static void call(uint32_t row, uint32_t fn, const char *path, int fd, int64_t result,
 		 int err, uint64_t us)
 {
-	struct sw_ev e = {.start = now, .end = now + us * 1000, .result = result,
-			  .path = path, .row = row, .fn = fn, .fd = fd};
-	if (fd != -1)
-		e.flags |= SW_EVF_FD;
-	if (err) {
-		e.flags |= SW_EVF_FAILED;
-		e.err = (uint32_t)err;
-		e.result = -1;
-	}
-	now += us * 1000 + 1000;
+	struct sw_ev e = evfx_call(&now, row, fn, fd, result, err, us);
+	e.path = path;
 	cr_assert_eq(sw_evtrace_add(&tr, 100, 0, 1, &e, 1), 0);
 }
 
