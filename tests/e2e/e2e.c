@@ -578,3 +578,83 @@ void e2e_dump(const char *log)
 	fprintf(stderr, "---- end ----\n");
 	fclose(f);
 }
+
+/* ---- one workload run, counted by strace or by syswatch --------------- */
+
+int e2e_no_ptrace(void)
+{
+	if (e2e_sh_quiet("strace -f -c -o /dev/null true") == 0)
+		return 0;
+	fprintf(stderr, "SKIPPED: strace -f -c true fails here (no strace, or ptrace is "
+			"not allowed: CAP_SYS_PTRACE, seccomp, yama ptrace_scope)\n");
+	return 1;
+}
+
+/* The files and words of one e2e_run_counted run. */
+struct counted_run {
+	char res[4096];	  /* the counting tool's output */
+	char dir[4096];	  /* the workload's scratch directory */
+	char tal[4096];	  /* the workload's tally */
+	char log[4096];	  /* stdout and stderr of the run */
+	char nbuf[32];	  /* the iteration count, as text */
+	char optbuf[256]; /* the workload's options, split in place */
+};
+
+/* The command line of run r into argv (cap entries, the last NULL): the
+ * counting tool writing to r->res, then the workload and its arguments.
+ * 0, or -1 with a line on stderr. */
+static int counted_argv(char **argv, size_t cap, int under_strace, const char *workload,
+			struct counted_run *r)
+{
+	static char *const strace_pre[] = {"strace", "-f", "-c", "-w", "-o"};
+	static char *const sw_pre[] = {NULL, "run", "--format", "json", "-o"};
+	char *const *pre = under_strace ? strace_pre : sw_pre;
+	size_t k = 0;
+	for (size_t i = 0; i < 5; i++)
+		argv[k++] = pre[i];
+	if (!under_strace && (argv[0] = (char *)e2e_syswatch()) == NULL)
+		return -1;
+	argv[k++] = r->res;
+	argv[k++] = "--";
+	argv[k++] = (char *)workload;
+	for (char *s = strtok(r->optbuf, " "); s != NULL; s = strtok(NULL, " ")) {
+		if (k + 4 >= cap) {
+			fprintf(stderr, "e2e: too many options for %s\n", workload);
+			return -1;
+		}
+		argv[k++] = s;
+	}
+	argv[k++] = r->nbuf;
+	argv[k++] = r->dir;
+	argv[k++] = r->tal;
+	argv[k] = NULL;
+	return 0;
+}
+
+int e2e_run_counted(const char *tmp, int under_strace, const char *workload,
+		    const char *opts, long n, struct e2e_table *out, struct e2e_table *tally)
+{
+	struct counted_run r;
+	const char *tag = under_strace ? "strace" : "sw";
+	snprintf(r.res, sizeof r.res, "%s/%s-n%ld.%s", tmp, tag, n,
+		 under_strace ? "txt" : "json");
+	snprintf(r.dir, sizeof r.dir, "%s/%s-n%ld.d", tmp, tag, n);
+	snprintf(r.tal, sizeof r.tal, "%s/%s-n%ld.tally", tmp, tag, n);
+	snprintf(r.log, sizeof r.log, "%s/%s-n%ld.log", tmp, tag, n);
+	snprintf(r.nbuf, sizeof r.nbuf, "%ld", n);
+	if ((size_t)snprintf(r.optbuf, sizeof r.optbuf, "%s", opts) >= sizeof r.optbuf)
+		return fail("options too long", workload);
+	char *argv[40];
+	if (counted_argv(argv, sizeof argv / sizeof argv[0], under_strace, workload, &r) < 0)
+		return -1;
+	int st = e2e_run(argv, r.log);
+	if (st != 0) {
+		e2e_dump(r.log);
+		fprintf(stderr, "e2e: %s ... %s %s %ld exited with %d\n", argv[0], workload, opts,
+			n, st);
+		return -1;
+	}
+	if ((under_strace ? e2e_read_strace_c(r.res, out) : e2e_read_json(r.res, out)) != 0)
+		return -1;
+	return tally != NULL ? e2e_read_tally(r.tal, tally) : 0;
+}

@@ -99,4 +99,19 @@ int e2e_capture_line(const char *cmd, char *out, size_t cap);
 /* Print the log file (a failed run's stderr) to stderr. */
 void e2e_dump(const char *log);
 
+/* Whether `strace -f -c` cannot run here (no strace; ptrace forbidden by
+ * capabilities, seccomp or yama). When so it prints "SKIPPED: <why>" on
+ * stderr first, and the test is to call cr_skip_test. */
+int e2e_no_ptrace(void);
+
+/* Run `workload [OPTS] n DIR TALLY` (opts split at spaces; DIR and TALLY
+ * are <tmp>/<tag>-n<n>.d and .tally, tag "strace" or "sw") under
+ * `strace -f -c -w` when under_strace, else under `syswatch run --format
+ * json`, its output and log in tmp too, and read the per-syscall table
+ * it gave into out and, when tally is not NULL, the workload's own tally.
+ * Returns 0, or -1 with one line on stderr (after the run's log when the
+ * run failed). */
+int e2e_run_counted(const char *tmp, int under_strace, const char *workload,
+		    const char *opts, long n, struct e2e_table *out, struct e2e_table *tally);
+
 #endif

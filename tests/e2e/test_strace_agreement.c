@@ -29,63 +29,22 @@
 
 static void need_ptrace(void)
 {
-	if (e2e_sh_quiet("strace -f -c -o /dev/null true") != 0) {
-		fprintf(stderr, "SKIPPED: strace -f -c true fails here (no strace, or ptrace is "
-				"not allowed: CAP_SYS_PTRACE, seccomp, yama ptrace_scope)\n");
+	if (e2e_no_ptrace())
 		cr_skip_test("ptrace is not available");
-	}
 }
 
 struct runs {
 	struct e2e_table strace_n, strace_0, sw_n, sw_0, tally;
 };
 
+/* Run wl_files with opts and n iterations under strace (-c output into
+ * out) or syswatch (json into out); its tally into tally. */
 static void run_one(const char *tmp, int under_strace, const char *opts, long n,
 		    struct e2e_table *out, struct e2e_table *tally)
 {
-	char res[4096], dir[4096], tal[4096], log[4096], nbuf[32], optbuf[256];
-	const char *tag = under_strace ? "strace" : "sw";
-	snprintf(res, sizeof res, "%s/%s-n%ld.%s", tmp, tag, n, under_strace ? "txt" : "json");
-	snprintf(dir, sizeof dir, "%s/%s-n%ld.d", tmp, tag, n);
-	snprintf(tal, sizeof tal, "%s/%s-n%ld.tally", tmp, tag, n);
-	snprintf(log, sizeof log, "%s/%s-n%ld.log", tmp, tag, n);
-	snprintf(nbuf, sizeof nbuf, "%ld", n);
-	snprintf(optbuf, sizeof optbuf, "%s", opts);
-
-	char *argv[40];
-	int k = 0;
-	if (under_strace) {
-		static char *pre[] = {"strace", "-f", "-c", "-w", "-o"};
-		for (size_t i = 0; i < 5; i++)
-			argv[k++] = pre[i];
-		argv[k++] = res;
-	} else {
-		const char *sw = e2e_syswatch();
-		cr_assert_not_null(sw, "no syswatch binary");
-		argv[k++] = (char *)sw;
-		argv[k++] = "run";
-		argv[k++] = "--format";
-		argv[k++] = "json";
-		argv[k++] = "-o";
-		argv[k++] = res;
-	}
-	argv[k++] = "--";
-	argv[k++] = WL_FILES;
-	for (char *s = strtok(optbuf, " "); s != NULL && k < 32; s = strtok(NULL, " "))
-		argv[k++] = s;
-	argv[k++] = nbuf;
-	argv[k++] = dir;
-	argv[k++] = tal;
-	argv[k] = NULL;
-
-	int st = e2e_run(argv, log);
-	if (st != 0)
-		e2e_dump(log);
-	cr_assert_eq(st, 0, "%s ... wl_files %s %ld exited with %d", argv[0], opts, n, st);
-	int rc = under_strace ? e2e_read_strace_c(res, out) : e2e_read_json(res, out);
-	cr_assert_eq(rc, 0, "unreadable %s", res);
-	if (tally != NULL)
-		cr_assert_eq(e2e_read_tally(tal, tally), 0, "unreadable tally %s", tal);
+	cr_assert_eq(e2e_run_counted(tmp, under_strace, WL_FILES, opts, n, out, tally), 0,
+		     "wl_files %s %ld under %s: no table (stderr above)", opts, n,
+		     under_strace ? "strace" : "syswatch");
 }
 
 static void agree(const char *tag, const char *opts, long n)
