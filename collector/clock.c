@@ -61,8 +61,8 @@ void sw_tsc_cal_init(struct sw_tsc_cal *c)
 {
 	memset(c, 0, sizeof(*c));
 	pair_now(&c->ref_ticks, &c->ref_ns);
-	c->last_ticks = c->ref_ticks;
-	c->last_ns = c->ref_ns;
+	c->last_ticks = c->own_ticks = c->ref_ticks;
+	c->last_ns = c->own_ns = c->ref_ns;
 }
 
 static double rate(uint64_t t0, uint64_t n0, uint64_t t1, uint64_t n1)
@@ -95,12 +95,44 @@ void sw_tsc_cal_offer(struct sw_tsc_cal *c, uint64_t ticks, uint64_t mono_ns)
 	c->ns_per_tick = r;
 }
 
+bool sw_tsc_cal_adopt(struct sw_tsc_cal *c, uint64_t ticks, uint64_t mono_ns)
+{
+	uint64_t t, n;
+	pair_now(&t, &n);
+	if (mono_ns >= c->ref_ns || n - mono_ns < SW_CAL_MIN_NS)
+		return false;
+	double r = rate(ticks, mono_ns, t, n);
+	if (r < NS_PER_TICK_MIN || r > NS_PER_TICK_MAX)
+		return false;
+	c->ref_ticks = ticks;
+	c->ref_ns = mono_ns;
+	c->last_ticks = t;
+	c->last_ns = n;
+	c->ns_per_tick = r;
+	return true;
+}
+
+/* An adopted reference against the own pairs (see sw_tsc_cal_sample). */
+static void check_adopted(struct sw_tsc_cal *c)
+{
+	if (c->ref_ns == c->own_ns || c->last_ns - c->own_ns < SW_CAL_MIN_NS)
+		return;
+	double own = rate(c->own_ticks, c->own_ns, c->last_ticks, c->last_ns);
+	if (own <= 0.0 || fabs(c->ns_per_tick / own - 1.0) <= 0.001)
+		return;
+	c->ref_ticks = c->own_ticks;
+	c->ref_ns = c->own_ns;
+	c->ns_per_tick = own;
+	c->ref_bad = true;
+}
+
 void sw_tsc_cal_sample(struct sw_tsc_cal *c)
 {
 	pair_now(&c->last_ticks, &c->last_ns);
 	double r = rate(c->ref_ticks, c->ref_ns, c->last_ticks, c->last_ns);
 	if (r >= NS_PER_TICK_MIN && r <= NS_PER_TICK_MAX)
 		c->ns_per_tick = r;
+	check_adopted(c);
 }
 
 uint64_t sw_tsc_cal_span(const struct sw_tsc_cal *c)

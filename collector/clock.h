@@ -11,6 +11,7 @@
 #ifndef SW_COLLECTOR_CLOCK_H
 #define SW_COLLECTOR_CLOCK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "model.h"
@@ -33,6 +34,10 @@ struct sw_tsc_cal {
 	uint64_t last_ticks; /* TSC of the latest sample */
 	uint64_t last_ns;    /* CLOCK_MONOTONIC of the latest sample */
 	double ns_per_tick;  /* current estimate (0 before two samples) */
+	uint64_t own_ticks;  /* TSC of the collector's own first pair */
+	uint64_t own_ns;     /* CLOCK_MONOTONIC of the collector's own first pair */
+	bool ref_bad;        /* an adopted reference disagreed with the own
+				pairs and was dropped (sw_tsc_cal_sample) */
 };
 
 /* Start with the collector's own (TSC, monotonic) pair as reference. */
@@ -42,7 +47,16 @@ void sw_tsc_cal_init(struct sw_tsc_cal *c);
  * than the current one and gives a plausible frequency (untrusted input). */
 void sw_tsc_cal_offer(struct sw_tsc_cal *c, uint64_t ticks, uint64_t mono_ns);
 
-/* Take a fresh sample and re-estimate the frequency. */
+/* Adopt a pair an earlier collector of this boot took (tsc_ref.h) as the
+ * reference if it is older than ours and gives a plausible rate; true if
+ * adopted. */
+bool sw_tsc_cal_adopt(struct sw_tsc_cal *c, uint64_t ticks, uint64_t mono_ns);
+
+/* Take a fresh sample and re-estimate the frequency. Once the collector's
+ * own pairs are SW_CAL_MIN_NS apart, an adopted reference is checked
+ * against them: if the two rates differ by more than 0.1% it was wrong
+ * (a clock change tsc_ref.c could not see); the own pair replaces it and
+ * ref_bad is set. */
 void sw_tsc_cal_sample(struct sw_tsc_cal *c);
 
 /* Monotonic ns between the reference pair and the latest sample. */

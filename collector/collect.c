@@ -88,9 +88,14 @@ int sw_cmd_collect(const struct sw_cli *cli)
 	if (sw_trace_start(cli->trace ? cli->trace : sw_env("SYSWATCH_TRACE"), &m,
 			   &tw) < 0)
 		goto out_session;
+	char userdir[256];
 	struct sw_engine_opts eo = {
 		.session = &sess, .model = &m, .trace = tw, .root_pid = cli->root_pid,
 	};
+	/* The shim made the session in the per-user directory: the TSC
+	 * reference of this boot is kept there. */
+	if (sw_userdir_path(SW_SHM_BASE, userdir, sizeof(userdir)) == 0)
+		eo.userdir = userdir;
 	if (sw_engine_new(&e, &eo) < 0) {
 		sw_error("out of memory");
 		goto out_trace;

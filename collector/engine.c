@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "engine_int.h"
+#include "tsc_ref.h"
 #include "proc.h"
 
 #define LIVENESS_EVERY_NS 50000000ull  /* /proc sweep period */
@@ -94,6 +95,10 @@ int sw_engine_new(struct sw_engine **out, const struct sw_engine_opts *o)
 	e->tw = o->trace;
 	e->root_pid = o->root_pid;
 	sw_tsc_cal_init(&e->cal);
+	if (o->userdir && strlen(o->userdir) < sizeof(e->userdir))
+		strcpy(e->userdir, o->userdir);
+	if (e->userdir[0])
+		sw_tsc_ref_load(&e->cal, e->userdir);
 	/* The arena is needed without a trace too: exec events are always
 	 * decoded (untraced children). */
 	if (sw_arena_init(&e->arena, ARENA_SIZE) < 0) {
@@ -307,6 +312,8 @@ int sw_engine_finish(struct sw_engine *e)
 	if (e->fatal)
 		return e->fatal;
 	sw_tsc_cal_sample(&e->cal);
+	if (e->any_tsc && e->userdir[0])
+		sw_tsc_ref_save(&e->cal, e->userdir, e->cal.ref_bad);
 	uint64_t span = sw_tsc_cal_span(&e->cal);
 	if (e->any_tsc && span < SW_CAL_MIN_NS) {
 		uint64_t left = SW_CAL_MIN_NS - span;

@@ -26,6 +26,9 @@ struct sw_engine_opts {
 	struct sw_trace_writer *trace; /* events and counters, or NULL */
 	int32_t root_pid;   /* collect mode: the root, whose segments stay
 			       mapped until report_done is set; else 0 */
+	const char *userdir; /* the per-user directory, where the TSC
+				reference of this boot is kept (tsc_ref.h);
+				NULL: none kept */
 };
 
 /* Create an engine; 0 or -ENOMEM. */

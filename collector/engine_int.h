@@ -86,6 +86,7 @@ struct sw_engine {
 	bool check_now;            /* a child was reaped: check liveness */
 
 	struct sw_tsc_cal cal;
+	char userdir[256];         /* per-user directory (tsc_ref.h), or "" */
 	bool any_tsc;              /* some segment counts in TSC cycles */
 	struct sw_arena arena;     /* decoded events (trace only) */
 	Sw__Event **evs;           /* the batch being collected */

@@ -320,6 +320,7 @@ int sw_cmd_run(const struct sw_cli *cli)
 	}
 	eo.model = &m;
 	eo.trace = tw;
+	eo.userdir = userdir;
 	if (sw_engine_new(&e, &eo) < 0) {
 		sw_error("out of memory");
 		goto out_session;

@@ -10,6 +10,7 @@ sw_add_test(test_paths SOURCES test_paths.c LIBS swcollect)
 sw_add_test(test_mounts SOURCES test_mounts.c LIBS swcollect)
 sw_add_test(test_export SOURCES test_export.c export_scenario.c LIBS swcollect)
 sw_add_test(test_net SOURCES test_net.c LIBS swcollect)
+sw_add_test(test_tsc_ref SOURCES test_tsc_ref.c LIBS swcollect)
 # The HTML timeline rendered by headless Chromium (skipped without it).
 add_executable(export_fixture export_fixture.c export_scenario.c)
 target_include_directories(export_fixture PRIVATE ${CMAKE_SOURCE_DIR}/include)
