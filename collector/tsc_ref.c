@@ -16,7 +16,9 @@
 #include <unistd.h>
 
 #define BOOT_ID_LEN 36             /* a UUID */
-#define SUSPEND_SLACK_NS 1000000ull /* the gap may jitter; a suspend is longer */
+/* The gap jitters by the bracket of its reading (microseconds, more if
+ * preempted); a suspend and resume takes seconds. */
+#define SUSPEND_SLACK_NS 50000000ull
 #define LINE_MAX_LEN 128
 
 /* The kernel's boot id into id (BOOT_ID_LEN + 1 bytes); 0 or -1. */
@@ -37,14 +39,29 @@ static int boot_id(char *id)
 	return 0;
 }
 
-/* Time the machine spent suspended since boot, in ns. */
+static uint64_t ns_of(clockid_t id)
+{
+	struct timespec ts;
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Time the machine spent suspended since boot, in ns: CLOCK_BOOTTIME -
+ * CLOCK_MONOTONIC, read inside the tightest of three brackets so that a
+ * preemption between the two readings does not look like a suspend. */
 static uint64_t suspended_ns(void)
 {
-	struct timespec b, m;
-	clock_gettime(CLOCK_BOOTTIME, &b);
-	clock_gettime(CLOCK_MONOTONIC, &m);
-	int64_t d = (int64_t)(b.tv_sec - m.tv_sec) * 1000000000 + (b.tv_nsec - m.tv_nsec);
-	return d > 0 ? (uint64_t)d : 0;
+	uint64_t best = UINT64_MAX, gap = 0;
+	for (int i = 0; i < 3; i++) {
+		uint64_t b0 = ns_of(CLOCK_BOOTTIME);
+		uint64_t m = ns_of(CLOCK_MONOTONIC);
+		uint64_t b1 = ns_of(CLOCK_BOOTTIME);
+		if (b1 - b0 < best) {
+			best = b1 - b0;
+			gap = b0 + (b1 - b0) / 2 > m ? b0 + (b1 - b0) / 2 - m : 0;
+		}
+	}
+	return gap;
 }
 
 /* Read and check the saved pair; 0 with *ticks, *ns set, or -1. */
