@@ -101,7 +101,8 @@ int sw_mounts_parse(const char *text, size_t len, struct sw_mounts *ms)
 	ms->text = malloc(len + 1);
 	if (!ms->text)
 		return -ENOMEM;
-	memcpy(ms->text, text, len);
+	if (len)
+		memcpy(ms->text, text, len);
 	ms->text[len] = '\0';
 	char *line = ms->text, *end = ms->text + len;
 	while (line < end) {
