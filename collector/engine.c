@@ -143,6 +143,7 @@ static void proc_from_header(struct sw_segrec *r)
 	memcpy(p->command, h->comm, sizeof(p->command));
 	memcpy(p->exe, h->exe, sizeof(p->exe));
 	p->start_ns = h->base_mono_ns;
+	sw_proc_set_cwd(p, h->cwd);
 }
 
 /* Try to open r's file; it may not be ready yet. */

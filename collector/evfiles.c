@@ -15,6 +15,14 @@
  * Descriptors made where no event shows them (socketpair's and pipe's
  * pairs, which the shim does not record; descriptors inherited across
  * fork or exec) stay unknown.
+ *
+ * The same replay follows the working directory: it starts at the one the
+ * shim recorded when the image began (a fork child records its own), and
+ * a successful chdir or fchdir moves it. A relative path given without a
+ * directory descriptor (or with AT_FDCWD, which the shim does not record
+ * as a descriptor) is joined to it. Joining drops "." components and
+ * empty ones, and nothing else: ".." stays as given, since a lexical
+ * collapse is wrong across symbolic links.
  */
 #include "evfiles.h"
 
@@ -40,6 +48,7 @@ enum fkind {
 	F_BIND,    /* fd's local address is the call's address */
 	F_ACCEPT,  /* result: a connection accepted on listener fd */
 	F_SENDTO,  /* the call's address is its peer, for this call only */
+	F_CHDIR,   /* the working directory becomes the call's file */
 };
 
 static const struct {
@@ -61,7 +70,31 @@ static const struct {
 	{SW_FN_socket, F_SOCKET},       {SW_FN_connect, F_CONNECT},
 	{SW_FN_bind, F_BIND},           {SW_FN_accept, F_ACCEPT},
 	{SW_FN_accept4, F_ACCEPT},      {SW_FN_sendto, F_SENDTO},
+	{SW_FN_chdir, F_CHDIR},         {SW_FN_fchdir, F_CHDIR},
 };
+
+/* Calls whose path argument is not a file relative to the working
+ * directory: a host name, a shell command, a name searched in PATH or the
+ * library path (unless it has a slash), a path relative to execveat's
+ * dirfd (which the shim does not record). */
+static const struct {
+	uint32_t fn;
+	bool slash_is_file; /* a path with a '/' is a file after all */
+} not_cwd[] = {
+	{SW_FN_getaddrinfo, false}, {SW_FN_system, false},
+	{SW_FN_execveat, false},    {SW_FN_dlopen, true},
+	{SW_FN_execvp, true},       {SW_FN_execvpe, true},
+	{SW_FN_execlp, true},       {SW_FN_posix_spawnp, true},
+};
+
+/* Whether e's relative path is to be read against the working directory. */
+static bool cwd_relative(const struct sw_ev *e)
+{
+	for (size_t i = 0; i < sizeof(not_cwd) / sizeof(not_cwd[0]); i++)
+		if (not_cwd[i].fn == e->fn)
+			return not_cwd[i].slash_is_file && strchr(e->path, '/');
+	return true;
+}
 
 static enum fkind kind_of(uint32_t fn)
 {
@@ -96,9 +129,11 @@ struct fdent {
 	bool sock;         /* known to be a socket */
 };
 
+/* A process's state as the replay knows it. */
 struct fdtab {
 	struct fdent *ent; /* indexed by fd */
 	size_t cap;
+	const char *cwd;   /* working directory (absolute), or NULL */
 };
 
 static const struct fdent no_ent;
@@ -127,25 +162,50 @@ static int fdtab_set(struct fdtab *ft, int64_t fd, const struct fdent *ent)
 	return 0;
 }
 
-/* The file an event names: its path (joined to its dirfd's path when
- * relative), else its descriptor's path. */
+/* The interned path of relative path rel under directory dir (see the
+ * top of the file: "." and empty components dropped, ".." kept); NULL if
+ * out of memory. */
+static const char *join(struct sw_evtrace *t, const char *dir, const char *rel)
+{
+	size_t n = strlen(dir) + strlen(rel) + 2;
+	char *buf = malloc(n);
+	if (!buf)
+		return NULL;
+	size_t len = strlen(dir);
+	memcpy(buf, dir, len);
+	while (len > 1 && buf[len - 1] == '/')
+		len--;
+	for (const char *c = rel; *c;) {
+		size_t cl = strcspn(c, "/");
+		if (cl && !(cl == 1 && c[0] == '.')) {
+			if (len == 0 || buf[len - 1] != '/')
+				buf[len++] = '/';
+			memcpy(buf + len, c, cl);
+			len += cl;
+		}
+		c += cl + (c[cl] == '/');
+	}
+	buf[len] = 0;
+	const char *s = sw_evtrace_intern(t, buf, len);
+	free(buf);
+	return s;
+}
+
+/* The file an event names: its path (joined, when relative, to its
+ * dirfd's path, or to the working directory when it has no dirfd), else
+ * its descriptor's path. */
 static int name_file(struct sw_evtrace *t, struct fdtab *ft, struct sw_ev *e,
 		     const char **pending)
 {
 	bool has_fd = (e->flags & SW_EVF_FD) && e->fd >= 0;
 	if (e->path) {
-		const char *dir = has_fd ? fdtab_get(ft, e->fd)->path : NULL;
-		if (e->path[0] == '/' || !dir) {
+		const char *dir = has_fd ? fdtab_get(ft, e->fd)->path
+			: cwd_relative(e) ? ft->cwd : NULL;
+		if (e->path[0] == '/' || !e->path[0] || !dir) {
 			e->file = e->path;
 			return 0;
 		}
-		size_t n = strlen(dir) + strlen(e->path) + 2;
-		char *buf = malloc(n);
-		if (!buf)
-			return -ENOMEM;
-		snprintf(buf, n, "%s/%s", dir, e->path);
-		e->file = sw_evtrace_intern(t, buf, n);
-		free(buf);
+		e->file = join(t, dir, e->path);
 		return e->file ? 0 : -ENOMEM;
 	}
 	if (!has_fd)
@@ -229,6 +289,11 @@ static int update(struct sw_evtrace *t, struct fdtab *ft, const struct sw_ev *e,
 			return -ENOMEM;
 		return fdtab_set(ft, e->result, &(struct fdent){
 			.peer = on, .kind = SW_PEER_ACCEPTED, .sock = true});
+	case F_CHDIR:
+		/* Relative to an unknown directory: now unknown too. */
+		if (ok)
+			ft->cwd = e->file && e->file[0] == '/' ? e->file : NULL;
+		return 0;
 	case F_SENDTO:
 	case F_OTHER:
 		break;
@@ -243,7 +308,7 @@ static int one_process(struct sw_evtrace *t, const struct sw_evproc *p,
 	for (size_t k = 0; k < p->nthreads; k++)
 		n += t->threads[p->threads[k]].nev;
 	struct ref *refs = malloc((n ? n : 1) * sizeof(*refs));
-	struct fdtab ft = {NULL, 0};
+	struct fdtab ft = {NULL, 0, p->cwd};
 	int rc = 0;
 	if (!refs)
 		return -ENOMEM;

@@ -318,6 +318,10 @@ static int group_procs(struct sw_evtrace *t)
 				if (!pr->command)
 					return -ENOMEM;
 				pr->threads_lost = r->threads_lost;
+				pr->cwd = NULL;
+				if (r->cwd[0] == '/' &&
+				    !(pr->cwd = sw_evtrace_intern(t, r->cwd, sizeof(r->cwd))))
+					return -ENOMEM;
 			}
 		}
 		struct sw_evproc *pr = &t->procs[p];

@@ -12,8 +12,9 @@
  *    after a thread's last written event show only in its counters. A
  *    stream is complete over an interval only if no hole overlaps it.
  *  - which file each call touched: paths made absolute through their
- *    directory descriptor, and descriptors mapped back to the path that
- *    opened them (per process, in time order);
+ *    directory descriptor or the working directory, and descriptors
+ *    mapped back to the path that opened them (per process, in time
+ *    order);
  *  - which socket peer each call touched (strace's -y for sockets): the
  *    address a connect, bind or sendto recorded, and descriptors mapped
  *    back to the address their socket was connected or bound to.
@@ -129,6 +130,8 @@ struct sw_evproc {
 	int32_t pid;
 	uint32_t epoch;
 	const char *command;   /* argv[0] basename, or "?" */
+	const char *cwd;       /* working directory at its start (absolute),
+				  or NULL if unknown (older traces) */
 	uint32_t threads_lost; /* threads that found no slot: not traced */
 	uint32_t *threads;     /* indices into the evtrace's threads */
 	size_t nthreads;

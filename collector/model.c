@@ -155,6 +155,15 @@ int sw_model_put_process(struct sw_model *m, const struct sw_proc_rec *p)
 	return 0;
 }
 
+void sw_proc_set_cwd(struct sw_proc_rec *p, const char *s)
+{
+	size_t n = s ? strnlen(s, sizeof(p->cwd)) : 0;
+	if (n == 0 || n == sizeof(p->cwd) || s[0] != '/')
+		n = 0;
+	memcpy(p->cwd, s ? s : "", n);
+	p->cwd[n] = 0;
+}
+
 int sw_model_add_thread(struct sw_model *m, const struct sw_thread_rec *t)
 {
 	for (size_t i = 0; i < t->nrows; i++) {

@@ -77,6 +77,8 @@ struct sw_proc_rec {
 	bool has_exit;             /* exit_status is known */
 	int32_t exit_status;       /* exit code, or 128+signal */
 	uint32_t threads_lost;     /* threads that found no free slot */
+	char cwd[SW_PATH_MAX];     /* working directory at the image's start,
+				      absolute, or "" if unknown */
 };
 
 /* A process as reported: all epochs of one pid merged. */
@@ -164,6 +166,11 @@ int sw_model_define_row(struct sw_model *m, uint32_t id, const char *name,
 /* Store a process epoch, replacing an earlier record of the same
  * (pid, epoch); 0 or -ENOMEM. */
 int sw_model_put_process(struct sw_model *m, const struct sw_proc_rec *p);
+
+/* Set p->cwd from s, untrusted (a segment header, a trace): it is kept
+ * only if it starts with '/' and ends within sizeof(p->cwd) bytes, else
+ * p->cwd is "". s is read at most sizeof(p->cwd) bytes; NULL means none. */
+void sw_proc_set_cwd(struct sw_proc_rec *p, const char *s);
 
 /* Fold a finished thread into the aggregates; -EINVAL if it names an
  * undeclared row (nothing is changed then), -ENOMEM. */

@@ -161,6 +161,7 @@ int sw_trace_process(struct sw_trace_writer *w, const struct sw_proc_rec *p)
 	pr.exit_status = p->exit_status;
 	pr.has_threads_lost = true;
 	pr.threads_lost = p->threads_lost;
+	pr.cwd = p->cwd[0] ? (char *)p->cwd : NULL;
 	Sw__TraceRecord rec = SW__TRACE_RECORD__INIT;
 	rec.rec_case = SW__TRACE_RECORD__REC_PROCESS;
 	rec.process = &pr;

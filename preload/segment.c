@@ -66,6 +66,9 @@ static uint64_t proc_start_time(void)
 	return v;
 }
 
+/* Fill a fresh (zeroed) header. Runs at start-up, after exec (the new
+ * image's constructor) and in a fork child (init.c's atfork handler), never
+ * on a wrapper path, so each image records its own working directory. */
 static void fill_header(struct sw_seg_header *h, int pid, uint32_t epoch)
 {
 	h->abi_version = SW_ABI_VERSION;
@@ -96,6 +99,13 @@ static void fill_header(struct sw_seg_header *h, int pid, uint32_t epoch)
 	long n = sw__sys3(SYS_readlink, "/proc/self/exe", h->exe, sizeof h->exe - 1);
 	if (n < 0)
 		h->exe[0] = 0;
+	/* The raw syscall: the kernel writes the path and its NUL, or fails
+	 * (ERANGE when longer than cwd, ENOENT when removed) and leaves the
+	 * fresh, zeroed field empty. An unreachable directory comes back as
+	 * "(unreachable)/...": not a path, so dropped too. */
+	n = sw__sys2(SYS_getcwd, h->cwd, sizeof h->cwd);
+	if (n <= 0 || h->cwd[0] != '/')
+		memset(h->cwd, 0, sizeof h->cwd);
 }
 
 int sw__segment_create(void)

@@ -197,6 +197,57 @@ Test(paths, relative_paths_are_joined_to_their_dirfd)
 			   "%s", json_object_to_json_string(out));
 }
 
+/* Whether the report has an entry for file path with that many calls. */
+static void expect_file(const char *path, int64_t calls)
+{
+	json_object *f = find("files", "path", path, NULL, NULL);
+	cr_assert_not_null(f, "%s not listed: %s", path, json_object_to_json_string(out));
+	cr_expect_eq(num(f, "calls"), calls, "%s", path);
+}
+
+Test(paths, relative_paths_follow_the_working_directory_and_chdir)
+{
+	struct sw_proc_rec p = {.pid = 100, .command = "prog"};
+	sw_proc_set_cwd(&p, "/d/work");
+	cr_assert_eq(sw_model_put_process(&m, &p), 0);
+	call(SW_ROW_newfstatat, SW_FN_stat, "cfg", -1, 0, ENOENT, 1);
+	call(SW_ROW_openat, SW_FN_openat, "./sub/../x", -100, 0, ENOENT, 1);
+	call(SW_ROW_newfstatat, SW_FN_stat, ".", -1, 0, 0, 1);
+	call(SW_ROW_chdir, SW_FN_chdir, "/dd", -1, 0, 0, 1);
+	call(SW_ROW_access, SW_FN_access, "a", -1, 0, ENOENT, 1);
+	call(SW_ROW_chdir, SW_FN_chdir, "gone", -1, 0, ENOENT, 1);
+	call(SW_ROW_chdir, SW_FN_chdir, "x/", -1, 0, 0, 1);
+	call(SW_ROW_openat, SW_FN_open, "y", -1, 0, ENOENT, 1);
+	call(SW_ROW_openat, SW_FN_open, "/d", -1, 7, 0, 1);
+	call(SW_ROW_fchdir, SW_FN_fchdir, NULL, 7, 0, 0, 1);
+	call(SW_ROW_newfstatat, SW_FN_stat, "z", -1, 0, ENOENT, 1);
+	call(SW_ROW_getaddrinfo, SW_FN_getaddrinfo, "example.com", -1, 0, 0, 1);
+	call(SW_ROW_dlopen, SW_FN_dlopen, "libm.so.6", -1, 1, 0, 1);
+	call(SW_ROW_dlopen, SW_FN_dlopen, "./plug.so", -1, 0, ENOENT, 1);
+	/* another process whose working directory is unknown: as given */
+	struct sw_ev e = evfx_call(&now, SW_ROW_newfstatat, SW_FN_stat, -1, 0, ENOENT, 1);
+	e.path = "rel";
+	cr_assert_eq(sw_evtrace_add(&tr, 101, 0, 1, &e, 1), 0);
+	build();
+
+	expect_file("/d/work/cfg", 1);
+	expect_file("/d/work/sub/../x", 1); /* "." dropped, ".." kept */
+	expect_file("/d/work", 1);
+	expect_file("/dd/a", 1);
+	expect_file("/dd/gone", 1); /* the failed chdir moved nothing */
+	expect_file("/dd/x/y", 1);
+	expect_file("/d", 2);       /* the open and the fchdir */
+	expect_file("/d/z", 1);
+	expect_file("example.com", 1); /* a host name, not a file */
+	expect_file("libm.so.6", 1);   /* searched, not relative */
+	expect_file("/d/plug.so", 1);
+	expect_file("rel", 1);
+	json_object *t = find("mounts", "mount_point", "/d", NULL, NULL);
+	cr_assert_not_null(t);
+	cr_expect_str_eq(json_object_get_string(json_object_object_get(t, "fs_type")), "tmpfs");
+	cr_expect_eq(num(t, "files"), 6, "cfg, x, work, /d, z, plug.so");
+}
+
 /* Print the report to a string (free it). */
 static char *text(const struct sw_mounts *with)
 {

@@ -82,7 +82,8 @@ Test(segment, magic_zero_is_not_ready_yet)
 }
 
 static void set_magic(struct sw_seg_header *h) { h->magic = 0x1234; }
-static void set_version(struct sw_seg_header *h) { h->abi_version = 2; }
+/* A shim of the previous ABI (its header had no cwd) is refused. */
+static void set_version(struct sw_seg_header *h) { h->abi_version = SW_ABI_VERSION - 1; }
 static void set_hsize(struct sw_seg_header *h) { h->header_size = 8; }
 static void set_shsize(struct sw_seg_header *h) { h->slot_header_size += 64; }
 static void set_csize(struct sw_seg_header *h) { h->counter_size = 16; }
@@ -110,7 +111,7 @@ Test(segment, each_malformed_field_is_refused_by_name)
 		const char *says;
 	} cases[] = {
 		{set_magic, "bad magic"},
-		{set_version, "ABI version 2"},
+		{set_version, "ABI version 1,"},
 		{set_hsize, "header_size"},
 		{set_shsize, "slot_header_size"},
 		{set_csize, "counter_size"},

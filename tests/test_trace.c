@@ -39,12 +39,13 @@ static void build_and_write(void)
 
 	struct sw_proc_rec procs[] = {
 		{.pid = 100, .ppid = 1, .epoch = 0, .command = "sh", .exe = "/bin/sh",
-		 .start_ns = 10, .end_ns = 20},
+		 .start_ns = 10, .end_ns = 20, .cwd = "/home/u/proj"},
 		{.pid = 100, .ppid = 1, .epoch = 1, .command = "python3",
 		 .exe = "/usr/bin/python3.11", .start_ns = 20, .end_ns = 900,
 		 .has_exit = true, .exit_status = 0, .threads_lost = 2},
 		{.pid = 101, .ppid = 100, .epoch = 0, .command = "child",
-		 .start_ns = 30, .end_ns = 40, .has_exit = true, .exit_status = 137},
+		 .start_ns = 30, .end_ns = 40, .has_exit = true, .exit_status = 137,
+		 .cwd = "/"},
 	};
 	for (size_t i = 0; i < 3; i++) {
 		cr_assert_eq(sw_trace_process(w, &procs[i]), 0);
@@ -167,6 +168,9 @@ Test(trace, reads_back_the_same_model)
 	cr_assert_eq(m.nprocs, src.nprocs);
 	for (size_t i = 0; i < m.nprocs; i++)
 		cr_assert_eq(memcmp(&m.procs[i], &src.procs[i], sizeof(m.procs[i])), 0);
+	cr_assert_str_eq(m.procs[0].cwd, "/home/u/proj");
+	cr_assert_str_eq(m.procs[1].cwd, "", "no cwd written, none read");
+	cr_assert_str_eq(m.procs[2].cwd, "/");
 	cr_assert_eq(m.ntids, 3);
 	cr_assert_eq(m.dropped[0], 5);
 	cr_assert_eq(m.dropped[1], 1);
@@ -248,11 +252,15 @@ static size_t header_end(void)
 	return off + len;
 }
 
-static int read_with_record(const Sw__TraceRecord *rec, char *err, size_t errlen)
+/* The trace with rec right after its header, then the rest of the file
+ * when whole (a complete trace) or nothing else, read into m (to be freed
+ * by the caller). */
+static int read_with_record_into(const Sw__TraceRecord *rec, bool whole,
+				 struct sw_model *m, char *err, size_t errlen)
 {
 	size_t hend = header_end();
 	size_t n = sw__trace_record__get_packed_size(rec);
-	uint8_t *buf = malloc(hend + n + 10);
+	uint8_t *buf = malloc(file_len + n + 10);
 	memcpy(buf, file, hend);
 	size_t at = hend;
 	for (size_t v = n;; v >>= 7) {
@@ -261,11 +269,69 @@ static int read_with_record(const Sw__TraceRecord *rec, char *err, size_t errlen
 			break;
 	}
 	at += sw__trace_record__pack(rec, buf + at);
-	struct sw_model m;
-	int rc = read_bytes(buf, at, &m, err, errlen);
-	sw_model_free(&m);
+	if (whole) {
+		memcpy(buf + at, file + hend, file_len - hend);
+		at += file_len - hend;
+	}
+	int rc = read_bytes(buf, at, m, err, errlen);
 	free(buf);
 	return rc;
+}
+
+static int read_with_record(const Sw__TraceRecord *rec, char *err, size_t errlen)
+{
+	struct sw_model m;
+	int rc = read_with_record_into(rec, false, &m, err, errlen);
+	sw_model_free(&m);
+	return rc;
+}
+
+/* The cwd of a process record read from a trace with one more record of
+ * pid 77 whose cwd field is cwd (NULL: absent). */
+static void read_cwd(const char *cwd, char *out, size_t outlen)
+{
+	Sw__Process pr = SW__PROCESS__INIT;
+	pr.has_pid = true;
+	pr.pid = 77;
+	pr.cwd = (char *)cwd;
+	Sw__TraceRecord rec = SW__TRACE_RECORD__INIT;
+	rec.rec_case = SW__TRACE_RECORD__REC_PROCESS;
+	rec.process = &pr;
+	struct sw_model m;
+	char err[256];
+	cr_assert_eq(read_with_record_into(&rec, true, &m, err, sizeof(err)), 0, "%s", err);
+	const struct sw_proc_rec *p = NULL;
+	for (size_t i = 0; i < m.nprocs; i++)
+		if (m.procs[i].pid == 77)
+			p = &m.procs[i];
+	cr_assert_not_null(p);
+	snprintf(out, outlen, "%s", p->cwd);
+	sw_model_free(&m);
+}
+
+Test(trace, a_cwd_that_is_not_an_absolute_path_that_fits_is_dropped)
+{
+	static char longest[SW_PATH_MAX], too_long[SW_PATH_MAX + 1];
+	memset(longest, 'a', sizeof(longest) - 1);
+	longest[0] = '/';
+	memset(too_long, 'a', sizeof(too_long) - 1);
+	too_long[0] = '/';
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{"/srv/app", "/srv/app"},
+		{NULL, ""},
+		{"", ""},
+		{"srv/app", ""},
+		{"(unreachable)/x", ""},
+		{longest, longest},
+		{too_long, ""},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char got[SW_PATH_MAX + 8];
+		read_cwd(cases[i].in, got, sizeof(got));
+		cr_assert_str_eq(got, cases[i].out, "case %zu", i);
+	}
 }
 
 Test(trace, unknown_row_id_is_refused)

@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 #define SW_SEG_MAGIC 0x3147455354415753ull /* "SWATSEG1" little-endian */
-#define SW_ABI_VERSION 1u
+#define SW_ABI_VERSION 2u /* 2: cwd in the header */
 
 #define SW_HIST_BUCKETS 48 /* log2 buckets of ticks: 2^47 ticks > 12 h */
 #define SW_COMM_LEN 64
@@ -98,6 +98,8 @@ struct sw_seg_header {
 	uint64_t reserved[4];
 	char comm[SW_COMM_LEN]; /* argv[0] basename, NUL-terminated */
 	char exe[SW_EXE_LEN];   /* /proc/self/exe, NUL-terminated, may be cut */
+	char cwd[SW_PATH_MAX];  /* working directory at creation (getcwd),
+				   NUL-terminated; "" if unknown or too long */
 };
 
 struct sw_counter {

@@ -10,10 +10,18 @@
  * findmnt, never from syswatch: every missing path is listed with its
  * exact count and ENOENT, every existing file with its exact calls, and
  * the mount of each directory with the type findmnt names.
+ *
+ * The workload also probes names relative to its working directory after
+ * chdir() into each directory (and after fchdir() back): the tally names
+ * them by the absolute path getcwd() gives, so they must show up joined to
+ * the directory, counted exactly, and on the directory's mount, never on
+ * the "unknown" mount of paths with no directory.
  */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <json-c/json.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,6 +222,50 @@ static void path_sums(const struct tally *t, const char *path, long *calls, long
 		}
 }
 
+/* Whether tally path p is one of the relative probes ("rel-" names). */
+static bool relative_probe(const char *p)
+{
+	const char *base = strrchr(p, '/');
+	return base && !strncmp(base + 1, "rel-", 4);
+}
+
+/* The relative probes: absolute in the tally, some in each directory, on
+ * its mount (whose calls include theirs), and no file on an unknown mount;
+ * the number of mismatches (each printed). */
+static int check_relative(json_object *paths, const struct setup *s, const char *what)
+{
+	int bad = 0;
+	for (int i = 0; i < 2; i++) {
+		const struct pdir *d = &s->d[i];
+		char real[PATH_MAX], under[PATH_MAX + 2];
+		cr_assert_not_null(realpath(d->path, real), "realpath %s", d->path);
+		snprintf(under, sizeof under, "%s/", real);
+		long calls = 0;
+		for (int k = 0; k < s->t.n; k++)
+			if (relative_probe(s->t.r[k].path) &&
+			    !strncmp(s->t.r[k].path, under, strlen(under)))
+				calls += s->t.r[k].calls;
+		cr_expect_gt(calls, 0, "no relative probe in %s", real);
+		json_object *m = find(paths, "mounts", "mount_point", d->target, NULL, NULL);
+		if (!m || num(m, "calls") < calls) {
+			printf("%s: mount %s: at least the %ld calls of the relative probes in %s "
+			       "wanted, syswatch says %s\n", what, d->target, calls, real,
+			       m ? json_object_to_json_string(m) : "nothing");
+			bad++;
+		}
+	}
+	json_object *a = json_object_object_get(paths, "mounts");
+	for (size_t i = 0; a && i < json_object_array_length(a); i++) {
+		json_object *m = json_object_array_get_idx(a, i);
+		if (json_object_get_type(json_object_object_get(m, "mount_point")) == json_type_null) {
+			printf("%s: files on no known mount: %s\n", what,
+			       json_object_to_json_string(m));
+			bad++;
+		}
+	}
+	return bad;
+}
+
 /* Check the "paths" object against the tally and findmnt; the number of
  * mismatches (each printed). */
 static int check(json_object *paths, const struct setup *s, const char *what)
@@ -245,6 +297,7 @@ static int check(json_object *paths, const struct setup *s, const char *what)
 		}
 	}
 	cr_expect_gt(missing, 0, "the tally has no failing probe");
+	bad += check_relative(paths, s, what);
 	for (int i = 0; i < 2; i++) {
 		const struct pdir *d = &s->d[i];
 		json_object *m = find(paths, "mounts", "mount_point", d->target, NULL, NULL);

@@ -8,8 +8,13 @@
  * In each DIR (which must exist), each missing name is probed K times
  * with open, stat and access (each must fail with ENOENT); each present
  * name is created, written and closed, then opened, read to the end and
- * closed once per its position in the list (1, 2, 3 times). TALLY gets
- * one line per (path, syscall):
+ * closed once per its position in the list (1, 2, 3 times). Then, in each
+ * DIR again, it chdir()s there and probes other missing names K times by
+ * RELATIVE path (their names start with "rel-"), and at the end fchdir()s
+ * back to where it started and probes one more relative name there. A
+ * relative probe is tallied under the absolute path the kernel gives for
+ * the working directory (getcwd), joined to the name without its "./".
+ * TALLY gets one line per (path, syscall):
  *
  *   PATH \t SYSCALL \t CALLS \t ERRORS \t ERRNO-NAME or -
  *
@@ -33,9 +38,12 @@ static const char *const missing[] = {
 	"app.yaml", "app.json", "defaults/app.toml",
 };
 static const char *const present[] = {"present-1.conf", "present-2.conf", "present-3.conf"};
+/* Probed relative to the working directory; "conf.d" does not exist. */
+static const char *const relative[] = {"rel-app.conf", "./rel-dot.conf", "conf.d/rel-sub.conf"};
 
 #define NMISSING (sizeof(missing) / sizeof(missing[0]))
 #define NPRESENT (sizeof(present) / sizeof(present[0]))
+#define NRELATIVE (sizeof(relative) / sizeof(relative[0]))
 #define MAX_ROWS 1024
 
 struct row {
@@ -83,12 +91,32 @@ static void did(const char *path, const char *sys, int failed, int enoent)
 		rows[i].err = "ENOENT";
 }
 
-static void probe_missing(const char *p)
+/* Probe the missing name p, tallied as path (p itself when absolute). */
+static void probe_as(const char *p, const char *path)
 {
 	struct stat st;
-	did(p, "openat", open(p, O_RDONLY) < 0, 1);
-	did(p, "newfstatat", stat(p, &st) != 0, 1);
-	did(p, "access", access(p, R_OK) != 0, 1);
+	did(path, "openat", open(p, O_RDONLY) < 0, 1);
+	did(path, "newfstatat", stat(p, &st) != 0, 1);
+	did(path, "access", access(p, R_OK) != 0, 1);
+}
+
+static void probe_missing(const char *p)
+{
+	probe_as(p, p);
+}
+
+/* Probe the relative name rel k times from the working directory. */
+static void probe_relative(const char *rel, long k)
+{
+	char cwd[4096], p[8192];
+	if (!getcwd(cwd, sizeof(cwd)))
+		die("getcwd");
+	const char *name = strncmp(rel, "./", 2) ? rel : rel + 2;
+	if ((size_t)snprintf(p, sizeof(p), "%s%s%s", cwd, strcmp(cwd, "/") ? "/" : "", name) >=
+	    sizeof(p))
+		die("path too long");
+	for (long i = 0; i < k; i++)
+		probe_as(rel, p);
 }
 
 static void create(const char *p)
@@ -124,6 +152,9 @@ int main(int argc, char **argv)
 	if (argc < 4)
 		die("usage: paths_probe K TALLY DIR...");
 	long k = atol(argv[1]);
+	int start = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (start < 0)
+		die("open .");
 	for (int d = 3; d < argc; d++) {
 		for (long i = 0; i < k; i++)
 			for (size_t m = 0; m < NMISSING; m++) {
@@ -137,6 +168,15 @@ int main(int argc, char **argv)
 				read_all(p);
 		}
 	}
+	for (int d = 3; d < argc; d++) {
+		if (chdir(argv[d]) != 0)
+			die("chdir %s", argv[d]);
+		for (size_t r = 0; r < NRELATIVE; r++)
+			probe_relative(relative[r], k);
+	}
+	if (fchdir(start) != 0 || close(start) != 0)
+		die("fchdir back");
+	probe_relative("rel-back.conf", 1);
 	FILE *f = fopen(argv[2], "w");
 	if (!f)
 		die("%s", argv[2]);
