@@ -16,9 +16,9 @@ JOBS       ?= 2
 
 DEB_PACKAGES := cmake make gcc pkg-config libprotobuf-c-dev protobuf-c-compiler \
                 libcriterion-dev libjson-c-dev libffi-dev fuse3 libfuse3-dev strace cppcheck \
-                clang libclang-rt-14-dev
+                clang clang-tidy libclang-rt-14-dev
 
-.PHONY: all deps build demo test test-unit test-asan test-tsan fuzz fuzz-short bench lint clean
+.PHONY: all deps build demo test test-unit test-asan test-tsan fuzz fuzz-short bench lint tidy clean
 
 all: build
 
@@ -76,12 +76,16 @@ bench: build
 	bench/run.sh $(BUILD)
 
 # Static checks: cppcheck over the shim and the collector (the X-macro
-# expansions of the call table are beyond its preprocessor).
-lint: build
+# expansions of the call table are beyond its preprocessor), then
+# clang-tidy (.clang-tidy says which checks, and why some are off).
+lint: build tidy
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
 	  --std=c11 -I include -I preload -I collector -I $(BUILD)/proto \
 	  --suppress=missingIncludeSystem --suppress=unknownMacro:preload/wrap_lock.c \
 	  preload collector
+
+tidy: build
+	clang-tidy -p $(BUILD) --quiet preload/*.c collector/*.c
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD)

@@ -41,7 +41,7 @@ size_t sw_arena_left(const struct sw_arena *a);
 void sw_arena_free(struct sw_arena *a);
 
 /* Bytes one event may need in the arena, at most. */
-#define SW_ARENA_PER_EVENT (sizeof(Sw__Event) + 2 * 1200u + 64u)
+#define SW_ARENA_PER_EVENT (sizeof(Sw__Event) + (size_t)2 * 1200 + 64)
 
 /* Where decoded events go. */
 struct sw_event_sink {

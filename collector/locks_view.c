@@ -361,7 +361,8 @@ static int entry(struct sw_locks *l, struct tmp *t, struct sw_lockrep *r,
 {
 	unsigned why_count[SW_WHY_CYCLE + 1] = {0};
 	for (size_t i = 0; i < nw; i++) {
-		const struct sw_wait *w = &l->waits[ws[i]];
+		/* ws[0..nw) was filled by the counting sort in the caller. */
+		const struct sw_wait *w = &l->waits[ws[i]]; // NOLINT(clang-analyzer-core.uninitialized.ArraySubscript)
 		t->threads[i] = w->thread;
 		t->spans[i] = (struct sw_span){w->start, w->end};
 		r->wait_ns += w->end - w->start;

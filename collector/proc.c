@@ -81,8 +81,9 @@ int sw_proc_cmdline(int32_t pid, char ***argv, int *argc)
 		return n < 0 ? (int)n : -ENOENT;
 	}
 	int count = 0;
+	/* read_small() filled buf[0..n): the analyzer cannot see it. */
 	for (ssize_t i = 0; i < n; i++)
-		if (buf[i] == '\0' || i == n - 1)
+		if (buf[i] == '\0' || i == n - 1) // NOLINT(clang-analyzer-core.UndefinedBinaryOperatorResult)
 			count++;
 	/* One block: the pointers, then a copy of the strings. */
 	char **v = malloc((size_t)(count + 1) * sizeof(char *) + (size_t)n + 1);

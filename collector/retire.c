@@ -77,7 +77,7 @@ int sw__read_live(struct sw_segrec *r, struct sw_live_hdr *c, bool release)
 
 int sw__retire(struct sw_engine *e, struct sw_segrec *r, uint64_t *moved)
 {
-	struct sw_live_hdr c;
+	struct sw_live_hdr c = {0};
 	int rc = sw__slots_pass(e, r, true, moved);
 	if (rc == 0)
 		rc = sw__read_live(r, &c, true);
@@ -87,6 +87,10 @@ int sw__retire(struct sw_engine *e, struct sw_segrec *r, uint64_t *moved)
 		sw_model_warn(e->m, "syswatch: %s/%s: the segment was truncated "
 			      "while being read; part of its data is lost",
 			      e->sess->path, r->name);
+	else if (rc < 0) /* c was not read */
+		sw_model_warn(e->m, "syswatch: %s/%s: cannot read the segment: %s; "
+			      "part of its data is lost", e->sess->path, r->name,
+			      strerror(-rc));
 	else
 		proc_end(e, r, c.state, c.exit_status, c.end_ticks, c.lost);
 	if (r->ring_errors > SW_RING_ERRORS_SHOWN)

@@ -69,7 +69,10 @@ struct cells {
 
 double sw_ns_to_sec(uint64_t ns)
 {
-	return (double)(ns / 1000000000u) + (double)(ns % 1000000000u) / 1e9;
+	/* Whole seconds, then the rest, as strace's ts_float: the integer
+	 * division is the point. */
+	return (double)(ns / 1000000000u) + // NOLINT(bugprone-integer-division)
+	       (double)(ns % 1000000000u) / 1e9;
 }
 
 uint64_t sw_usecs_per_call(uint64_t total_ns, uint64_t timed_calls)

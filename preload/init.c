@@ -89,7 +89,7 @@ static int user_dir(char *out, size_t cap)
 	long r = sw__sys2(SYS_mkdir, out, 0700);
 	if (r < 0 && r != -EEXIST)
 		return (int)r;
-	struct stat st;
+	struct stat st = {0}; /* filled by the raw syscall */
 	r = sw__sys4(SYS_newfstatat, AT_FDCWD, out, &st, AT_SYMLINK_NOFOLLOW);
 	if (r < 0)
 		return (int)r;
@@ -221,7 +221,7 @@ static void after_fork_child(void)
  * ours, mode 0700 (a planted link or someone else's directory is refused). */
 static int session_ok(const char *dir)
 {
-	struct stat st;
+	struct stat st = {0}; /* filled by the raw syscall */
 	long r = sw__sys4(SYS_newfstatat, AT_FDCWD, dir, &st, AT_SYMLINK_NOFOLLOW);
 	if (r < 0)
 		return (int)r;
