@@ -114,6 +114,21 @@ Test(rows, every_family_counts_exactly_what_the_workload_did, .timeout = 300)
 		e2e_rmtree(tmp);
 }
 
+/* strace and syswatch each run wl_rows OPTS with n iterations and with
+ * none: their differences into ds and dw, the tally's into dt. */
+static void both_diffs(const char *tmp, const char *opts, long n, struct e2e_table *ds,
+		       struct e2e_table *dw, struct e2e_table *dt)
+{
+	static struct e2e_table st_n, st_0, sw_n, sw_0, tal_n, tal_0;
+	run(tmp, 1, opts, n, &st_n, &tal_n);
+	run(tmp, 1, opts, 0, &st_0, &tal_0);
+	run(tmp, 0, opts, n, &sw_n, NULL);
+	run(tmp, 0, opts, 0, &sw_0, NULL);
+	e2e_sub(ds, &st_n, &st_0);
+	e2e_sub(dw, &sw_n, &sw_0);
+	e2e_sub(dt, &tal_n, &tal_0);
+}
+
 Test(rows, one_for_one_rows_match_strace, .timeout = 300)
 {
 	if (e2e_no_ptrace())
@@ -121,13 +136,8 @@ Test(rows, one_for_one_rows_match_strace, .timeout = 300)
 	const long n = 20;
 	char tmp[4096];
 	cr_assert_eq(e2e_tmpdir(tmp, sizeof tmp, "rows-strace"), 0);
-	static struct e2e_table st_n, st_0, sw_n, sw_0, tally, ds, dw;
-	run(tmp, 1, "-x", n, &st_n, &tally);
-	run(tmp, 1, "-x", 0, &st_0, NULL);
-	run(tmp, 0, "-x", n, &sw_n, NULL);
-	run(tmp, 0, "-x", 0, &sw_0, NULL);
-	e2e_sub(&ds, &st_n, &st_0);
-	e2e_sub(&dw, &sw_n, &sw_0);
+	static struct e2e_table ds, dw, dt;
+	both_diffs(tmp, "-x", n, &ds, &dw, &dt);
 	printf("\nwl_rows -x %ld minus 0: strace -f -c -w against syswatch "
 	       "(not compared, and why: test_rows.c)\n", n);
 	int compared, bad = e2e_compare(&ds, "strace", &dw, "syswatch", strace_skip, &compared);
@@ -152,14 +162,8 @@ Test(rows, process_rows_match_strace, .timeout = 300)
 	const long n = 20;
 	char tmp[4096];
 	cr_assert_eq(e2e_tmpdir(tmp, sizeof tmp, "rows-proc"), 0);
-	static struct e2e_table st_n, st_0, sw_n, sw_0, tal_n, tal_0, ds, dw, dt;
-	run(tmp, 1, "", n, &st_n, &tal_n);
-	run(tmp, 1, "", 0, &st_0, &tal_0);
-	run(tmp, 0, "", n, &sw_n, NULL);
-	run(tmp, 0, "", 0, &sw_0, NULL);
-	e2e_sub(&ds, &st_n, &st_0);
-	e2e_sub(&dw, &sw_n, &sw_0);
-	e2e_sub(&dt, &tal_n, &tal_0);
+	static struct e2e_table ds, dw, dt;
+	both_diffs(tmp, "", n, &ds, &dw, &dt);
 	printf("\nwl_rows %ld minus 0, process rows: strace -f -c -w less the calls "
 	       "no preload sees, against syswatch\n", n);
 	int bad = 0;
