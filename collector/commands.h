@@ -24,6 +24,10 @@ int sw_cmd_collect(const struct sw_cli *cli);
 /* syswatch export (export.c): returns the exit status for main(). */
 int sw_cmd_export(const struct sw_cli *cli);
 
+/* Open the trace file at path for reading; NULL after printing why (it
+ * cannot be opened, or it is a directory). */
+FILE *sw_trace_fopen(const char *path);
+
 /* Open the report destination: path, or stderr when path is NULL or
  * empty. NULL (after printing why) if it cannot be opened. */
 FILE *sw_output_open(const char *path);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <string.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "commands.h"
@@ -16,6 +17,22 @@
 #define PACE_SOME_NS 500000u
 #define PACE_IDLE_MAX_NS 5000000u
 #define PACE_BUSY_BYTES 16384u
+
+FILE *sw_trace_fopen(const char *path)
+{
+	struct stat st;
+	FILE *f = fopen(path, "re");
+	if (!f) {
+		sw_error("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		sw_error("%s: %s", path, strerror(EISDIR));
+		fclose(f);
+		return NULL;
+	}
+	return f;
+}
 
 FILE *sw_output_open(const char *path)
 {

@@ -9,7 +9,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -248,7 +247,6 @@ int sw_cmd_export(const struct sw_cli *cli)
 	const char *dest = cli->output && *cli->output ? cli->output : NULL;
 	enum sw_export_format fmt;
 	char err[512];
-	struct stat st;
 	struct sw_model m;
 	struct sw_evtrace tr;
 	struct sw_locks locks;
@@ -260,16 +258,9 @@ int sw_cmd_export(const struct sw_cli *cli)
 			 "chrome://tracing) or --format html");
 		return 2;
 	}
-	FILE *f = fopen(path, "re");
-	if (!f) {
-		sw_error("%s: %s", path, strerror(errno));
+	FILE *f = sw_trace_fopen(path);
+	if (!f)
 		return 1;
-	}
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		sw_error("%s: %s", path, strerror(EISDIR));
-		fclose(f);
-		return 1;
-	}
 	sw_model_init(&m);
 	rc = sw_evtrace_read(f, &m, &tr, err, sizeof(err));
 	fclose(f);

@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "commands.h"
 #include "analysis.h"
@@ -19,7 +18,6 @@ int sw_cmd_report(const struct sw_cli *cli)
 		return sw_cmd_recover(cli);
 	const char *path = cli->args[0];
 	char err[512];
-	struct stat st;
 	struct sw_model m;
 	struct sw_evtrace tr;
 	struct sw_locks locks;
@@ -28,16 +26,9 @@ int sw_cmd_report(const struct sw_cli *cli)
 	bool have_tr = false, have_locks = false;
 	int status = 1, rc;
 
-	FILE *f = fopen(path, "re");
-	if (!f) {
-		sw_error("%s: %s", path, strerror(errno));
+	FILE *f = sw_trace_fopen(path);
+	if (!f)
 		return 1;
-	}
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		sw_error("%s: %s", path, strerror(EISDIR));
-		fclose(f);
-		return 1;
-	}
 	sw_model_init(&m);
 	if (need) /* the events are needed too */
 		have_tr = (rc = sw_evtrace_read(f, &m, &tr, err, sizeof(err))) == 0;
