@@ -20,6 +20,27 @@ unsigned sw_analysis_needs(const struct sw_cli *cli)
 	return need;
 }
 
+int sw_analysis_read(struct sw_analysis *a, FILE *f, unsigned need, char *err,
+		     size_t errlen)
+{
+	memset(a, 0, sizeof(*a));
+	sw_model_init(&a->model);
+	if (!need)
+		return sw_trace_read(f, &a->model, err, errlen);
+	int rc = sw_evtrace_read(f, &a->model, &a->tr, err, errlen);
+	if (rc < 0)
+		return rc;
+	a->have_tr = true;
+	if (need & SW_NEED_LOCKS) {
+		if (sw_locks_analyse(&a->tr, &a->locks) < 0) {
+			snprintf(err, errlen, "out of memory analysing the locks");
+			return -ENOMEM;
+		}
+		a->have_locks = true;
+	}
+	return 0;
+}
+
 int sw_analysis_load(struct sw_analysis *a, const char *path, unsigned need)
 {
 	char err[512];
@@ -32,19 +53,11 @@ int sw_analysis_load(struct sw_analysis *a, const char *path, unsigned need)
 		sw_error("%s: %s: no report beyond the table", path, strerror(errno));
 		return -1;
 	}
-	int rc = sw_evtrace_read(f, &a->model, &a->tr, err, sizeof(err));
+	int rc = sw_analysis_read(a, f, need, err, sizeof(err));
 	fclose(f);
 	if (rc < 0) {
 		sw_error("%s: %s: no report beyond the table", path, err);
 		return -1;
-	}
-	a->have_tr = true;
-	if (need & SW_NEED_LOCKS) {
-		if (sw_locks_analyse(&a->tr, &a->locks) < 0) {
-			sw_error("out of memory analysing the locks: no lock report");
-			return -1;
-		}
-		a->have_locks = true;
 	}
 	return 0;
 }

@@ -37,6 +37,13 @@ struct sw_analysis {
 	bool have_locks;
 };
 
+/* Read the trace in f into a: its model, and the events and the lock
+ * analysis when `need` asks for them. 0, or a negative errno with a
+ * one-line reason in err; a must be freed with sw_analysis_free() either
+ * way. */
+int sw_analysis_read(struct sw_analysis *a, FILE *f, unsigned need, char *err,
+		     size_t errlen);
+
 /* Read the trace at path for what `need` asks; 0, or -1 after printing
  * one line saying why (and which reports are missing). a must be freed
  * with sw_analysis_free() either way. */
