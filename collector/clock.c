@@ -14,7 +14,7 @@
 #define NS_PER_TICK_MIN 0.05
 #define NS_PER_TICK_MAX 10.0
 
-static uint64_t clock_ns(clockid_t id)
+uint64_t sw_clock_ns(clockid_t id)
 {
 	struct timespec ts;
 	clock_gettime(id, &ts);
@@ -23,12 +23,12 @@ static uint64_t clock_ns(clockid_t id)
 
 uint64_t sw_mono_ns(void)
 {
-	return clock_ns(CLOCK_MONOTONIC);
+	return sw_clock_ns(CLOCK_MONOTONIC);
 }
 
 uint64_t sw_real_ns(void)
 {
-	return clock_ns(CLOCK_REALTIME);
+	return sw_clock_ns(CLOCK_REALTIME);
 }
 
 uint64_t sw_rdtsc(void)

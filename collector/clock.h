@@ -13,11 +13,15 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "model.h"
 #include "syswatch/abi.h"
 
 #define SW_CAL_MIN_NS 20000000ull /* 20 ms between calibration points */
+
+/* Clock id now, in ns. */
+uint64_t sw_clock_ns(clockid_t id);
 
 /* CLOCK_MONOTONIC now, in ns. */
 uint64_t sw_mono_ns(void);

@@ -39,13 +39,6 @@ static int boot_id(char *id)
 	return 0;
 }
 
-static uint64_t ns_of(clockid_t id)
-{
-	struct timespec ts;
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* Time the machine spent suspended since boot, in ns: CLOCK_BOOTTIME -
  * CLOCK_MONOTONIC, read inside the tightest of three brackets so that a
  * preemption between the two readings does not look like a suspend. */
@@ -53,9 +46,9 @@ static uint64_t suspended_ns(void)
 {
 	uint64_t best = UINT64_MAX, gap = 0;
 	for (int i = 0; i < 3; i++) {
-		uint64_t b0 = ns_of(CLOCK_BOOTTIME);
-		uint64_t m = ns_of(CLOCK_MONOTONIC);
-		uint64_t b1 = ns_of(CLOCK_BOOTTIME);
+		uint64_t b0 = sw_clock_ns(CLOCK_BOOTTIME);
+		uint64_t m = sw_clock_ns(CLOCK_MONOTONIC);
+		uint64_t b1 = sw_clock_ns(CLOCK_BOOTTIME);
 		if (b1 - b0 < best) {
 			best = b1 - b0;
 			gap = b0 + (b1 - b0) / 2 > m ? b0 + (b1 - b0) / 2 - m : 0;
