@@ -74,6 +74,7 @@ const char *sw__export_class_name(int cls)
 		[SW_CLASS_NETWORK] = "network", [SW_CLASS_PROCESS] = "process",
 		[SW_CLASS_MEMORY] = "memory",   [SW_CLASS_LOCK] = "lock",
 		[SW_CLASS_TIME] = "time",       [SW_CLASS_LIB] = "library",
+		[SW_CLASS_SIGNAL] = "signal",   [SW_CLASS_OTHER] = "other",
 	};
 	if (cls < 0 || (size_t)cls >= sizeof(names) / sizeof(names[0]) || !names[cls])
 		return "other";

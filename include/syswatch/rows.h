@@ -12,6 +12,11 @@
  *                           really blocked and wakes of a waiter, not the
  *                           futex calls glibc makes inside its own locks)
  *
+ * SW_ROWS_HAND lists the rows written by hand (their classes and flags
+ * chosen per row); sysrows.h adds a row for every other syscall number,
+ * generated from the kernel's list by gen_sysrows.sh, which must be run
+ * again whenever a hand row is added here.
+ *
  * Row ids are part of the shared-memory ABI and of the trace format: add new
  * rows at the end only. Trace files carry the names, so old traces stay
  * readable when rows are added.
@@ -19,7 +24,9 @@
 #ifndef SYSWATCH_ROWS_H
 #define SYSWATCH_ROWS_H
 
-#define SW_ROWS(X)                                                           \
+#include "sysrows.h"
+
+#define SW_ROWS_HAND(X)                                                         \
 	X(openat, "openat", SW_CLASS_FILE, 0)                                \
 	X(creat, "creat", SW_CLASS_FILE, 0)                                  \
 	X(read, "read", SW_CLASS_DESC, 0)                                    \
@@ -119,6 +126,13 @@
 	X(inotify_add_watch, "inotify_add_watch", SW_CLASS_DESC, 0) \
 	X(inotify_rm_watch, "inotify_rm_watch", SW_CLASS_DESC, 0)
 
+/* Every row: the hand rows above, one generated row for each other x86-64
+ * syscall (sysrows.h), and one for numbers the table does not know. */
+#define SW_ROWS(X)                                                           \
+	SW_ROWS_HAND(X)                                                      \
+	SW_ROWS_SYS(X)                                                       \
+	X(syscall_unknown, "syscall_unknown", SW_CLASS_OTHER, 0)
+
 enum sw_class {
 	SW_CLASS_FILE,
 	SW_CLASS_DESC,
@@ -128,6 +142,8 @@ enum sw_class {
 	SW_CLASS_LOCK,
 	SW_CLASS_TIME,
 	SW_CLASS_LIB,
+	SW_CLASS_SIGNAL,
+	SW_CLASS_OTHER,
 };
 
 enum sw_row_flags {
@@ -141,5 +157,20 @@ enum sw_row_id {
 #undef SW_ROW_ENUM
 	SW_ROW_COUNT
 };
+
+/* The row a syscall number is counted under: the row of the same name, or
+ * syscall_unknown for a number this table does not know. Signal-safe; used
+ * by syscall() and by complete mode to name what they see. */
+static inline unsigned sw_sysno_row(long nr)
+{
+	static const unsigned short rows[SW_SYSNO_MAX + 1] = {
+#define SW_SYSNO_ROW(nr, id) [nr] = SW_ROW_##id + 1,
+		SW_SYSNOS(SW_SYSNO_ROW)
+#undef SW_SYSNO_ROW
+	};
+	if (nr < 0 || nr > SW_SYSNO_MAX || rows[nr] == 0)
+		return SW_ROW_syscall_unknown;
+	return rows[nr] - 1u;
+}
 
 #endif
