@@ -7,10 +7,12 @@
  *    "wall_seconds", "dropped_events", "dropped_by_cause": {"ring_full",
  *    "too_big"}, "dropped_by_thread": [{"pid", "tid", "name",
  *    "dropped_events", "by_cause"}], "threads_lost",
- *    "processes": [{"pid", "command", "exe", "threads", "exit_status"}],
+ *    "processes": [{"pid", "command", "exe", "threads", "exit_status",
+ *                   "signal"}],
  *    "warnings": ["syswatch: ..."],
  *    "untraced_children": [{"pid", "path", "reason"}],
- *    "per_process": [{"pid", "command", "exit_status", "syscalls", "total"}],
+ *    "per_process": [{"pid", "command", "exit_status", "signal", "syscalls",
+ *                     "total"}],
  *    "per_thread": [{"pid", "tid", "name", "command", "syscalls", "total"}],
  *    "locks": [...], "locks_summary": {...}}   (--locks: locks_json.c)
  *
@@ -64,6 +66,17 @@ static json_object *row_obj(const struct sw_line *l)
 	return o;
 }
 
+/* "signal": "SIGPIPE" for a process killed by a signal, else null. */
+static bool put_signal(json_object *o, int32_t sig)
+{
+	char buf[16];
+	if (sig == 0)
+		return sw_json_put_null(o, "signal");
+	if (sig == SW_SIGNAL_UNKNOWN)
+		return sw_json_put(o, "signal", sw_json_str("unknown"));
+	return sw_json_put(o, "signal", sw_json_str(sw_signal_name(sig, buf)));
+}
+
 static json_object *proc_obj(const struct sw_proc_view *p)
 {
 	json_object *o = json_object_new_object();
@@ -78,6 +91,7 @@ static json_object *proc_obj(const struct sw_proc_view *p)
 		ok = sw_json_put(o, "exit_status", json_object_new_int(p->exit_status));
 	else if (ok)
 		ok = json_object_object_add(o, "exit_status", NULL) == 0;
+	ok = ok && put_signal(o, p->signal);
 	if (!ok) {
 		json_object_put(o);
 		return NULL;
@@ -146,7 +160,8 @@ static int split_one(void *arg, const struct sw_split_group *g)
 		ok = sw_json_put(o, "command", sw_json_str(g->command ? g->command : "?")) &&
 		     (g->has_exit ? sw_json_put(o, "exit_status",
 						json_object_new_int(g->exit_status))
-				  : sw_json_put_null(o, "exit_status"));
+				  : sw_json_put_null(o, "exit_status")) &&
+		     put_signal(o, g->signal);
 	ok = ok && put_rows(o, &s);
 	sw_summary_free(&s);
 	if (!ok)

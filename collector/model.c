@@ -5,6 +5,7 @@
 #include "model.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -319,7 +320,10 @@ int sw_model_processes(const struct sw_model *m, struct sw_proc_view **out,
 		if (p->has_exit && (!pv->has_exit || p->epoch >= ep[j][1])) {
 			pv->has_exit = true;
 			pv->exit_status = p->exit_status;
+			pv->signal = p->signal;
 			ep[j][1] = p->epoch;
+		} else if (!pv->has_exit && p->signal) {
+			pv->signal = p->signal; /* killed, status not seen */
 		}
 		pv->threads_lost += p->threads_lost;
 	}
@@ -374,4 +378,16 @@ uint64_t sw_model_threads_lost(const struct sw_model *m)
 	for (size_t i = 0; i < m->nprocs; i++)
 		n += m->procs[i].threads_lost;
 	return n;
+}
+
+const char *sw_signal_name(int sig, char buf[static 16])
+{
+	const char *abbrev = sig > 0 ? sigabbrev_np(sig) : NULL;
+	if (sig == SW_SIGNAL_UNKNOWN)
+		snprintf(buf, 16, "a signal");
+	else if (abbrev)
+		snprintf(buf, 16, "SIG%s", abbrev);
+	else
+		snprintf(buf, 16, "signal %d", sig);
+	return buf;
 }

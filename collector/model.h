@@ -65,6 +65,9 @@ struct sw_thread_rec {
 	const struct sw_rowval *rows;  /* rows with calls > 0 */
 };
 
+/* Killed by a signal whose number was not seen (its parent reaped it). */
+#define SW_SIGNAL_UNKNOWN (-1)
+
 /* One process image (pid, epoch). */
 struct sw_proc_rec {
 	int32_t pid;
@@ -76,6 +79,8 @@ struct sw_proc_rec {
 	uint64_t end_ns;           /* monotonic, 0 if unknown */
 	bool has_exit;             /* exit_status is known */
 	int32_t exit_status;       /* exit code, or 128+signal */
+	int32_t signal;            /* the signal that killed it, or 0, or
+				      SW_SIGNAL_UNKNOWN */
 	uint32_t threads_lost;     /* threads that found no free slot */
 	char cwd[SW_PATH_MAX];     /* working directory at the image's start,
 				      absolute, or "" if unknown */
@@ -89,6 +94,7 @@ struct sw_proc_view {
 	uint64_t threads;    /* distinct thread ids seen */
 	bool has_exit;
 	int32_t exit_status;
+	int32_t signal;      /* the signal that killed it, or 0 */
 	uint32_t threads_lost;
 };
 
@@ -211,5 +217,9 @@ void sw_rowstat_merge(struct sw_rowstat *dst, const struct sw_rowstat *src);
 
 /* A rowstat with no calls (min = SW_NO_MIN). */
 void sw_rowstat_zero(struct sw_rowstat *s);
+
+/* The name of signal sig ("SIGPIPE"; "signal 40" for one without a
+ * name; "a signal" for SW_SIGNAL_UNKNOWN) in buf, which it returns. */
+const char *sw_signal_name(int sig, char buf[static 16]);
 
 #endif

@@ -244,7 +244,11 @@ static int split_one(void *arg, const struct sw_split_group *g)
 		fprintf(c->f, "thread %d/%d (%s) of %s:\n", (int)g->pid,
 			(int)g->tid, g->name && g->name[0] ? g->name : "?",
 			g->command ? g->command : "?");
-	else if (g->has_exit)
+	else if (g->signal != 0) {
+		char sig[16];
+		fprintf(c->f, "process %d (%s), killed by %s:\n", (int)g->pid,
+			g->command ? g->command : "?", sw_signal_name(g->signal, sig));
+	} else if (g->has_exit)
 		fprintf(c->f, "process %d (%s), exit status %d:\n", (int)g->pid,
 			g->command ? g->command : "?", (int)g->exit_status);
 	else

@@ -68,6 +68,32 @@ bool sw_proc_alive(int32_t pid, uint64_t proc_start)
 	return proc_start == 0 || start == proc_start;
 }
 
+int sw_proc_zombie_status(int32_t pid, uint64_t proc_start)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	ssize_t n = read_small(path, buf, sizeof(buf));
+	if (n < 0)
+		return n == -ENOENT ? -ESRCH : (int)n;
+	char *p = strrchr(buf, ')');
+	if (!p || p[1] != ' ' || p[2] != 'Z')
+		return -ESRCH;
+	p += 2;
+	uint64_t start = 0;
+	/* state is field 3, starttime 22, exit_code the 52nd and last. */
+	for (int field = 3; field < 52; field++) {
+		p = strchr(p, ' ');
+		if (!p)
+			return -EINVAL;
+		p++;
+		if (field + 1 == 22)
+			start = strtoull(p, NULL, 10);
+	}
+	if (proc_start && start != proc_start)
+		return -ESRCH;
+	return (int)strtol(p, NULL, 10);
+}
+
 int sw_proc_cmdline(int32_t pid, char ***argv, int *argc)
 {
 	char path[64];

@@ -30,6 +30,14 @@ static int wait_status_code(int st)
 	return 255;
 }
 
+/* p ended with wait status st. */
+static void set_status(struct sw_proc_rec *p, int st)
+{
+	p->has_exit = true;
+	p->exit_status = wait_status_code(st);
+	p->signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+}
+
 /* Fill in how r's process image ended. */
 static void proc_end(struct sw_engine *e, struct sw_segrec *r, uint32_t state,
 		     int32_t exit_status, uint64_t end_ticks, uint32_t lost)
@@ -44,9 +52,22 @@ static void proc_end(struct sw_engine *e, struct sw_segrec *r, uint32_t state,
 	if (state == SW_SEG_EXECED)
 		return; /* the process went on in the next epoch */
 	const int *st = reaped_status(e, r->pid);
+	int zst;
 	if (st) {
-		p->has_exit = true;
-		p->exit_status = wait_status_code(*st);
+		set_status(p, *st);
+	} else if (state != SW_SEG_EXITED &&
+		   (zst = sw_proc_zombie_status(r->pid, r->seg.hdr.proc_start)) >= 0) {
+		/* Not ours to reap (a child of a traced shell, or the program
+		 * of a plain LD_PRELOAD run) and it never reached exit: read
+		 * how it ended while it is a zombie, if its parent is slower
+		 * than us. */
+		set_status(p, zst);
+	} else if (state == SW_SEG_RUNNING &&
+		   !sw_proc_alive(r->pid, r->seg.hdr.proc_start)) {
+		/* Gone without exit(), _exit() or the destructors: a signal
+		 * killed it (a raw exit_group syscall aside), and its parent
+		 * reaped it before we could read which one. */
+		p->signal = SW_SIGNAL_UNKNOWN;
 	} else if (state == SW_SEG_EXITED) {
 		p->has_exit = true;
 		p->exit_status = exit_status;
@@ -163,8 +184,7 @@ void sw_engine_reaped(struct sw_engine *e, pid_t pid, int wstatus)
 			last = e->segs[i];
 	if (last && !(last->proc.has_exit &&
 		      last->proc.exit_status == wait_status_code(wstatus))) {
-		last->proc.has_exit = true;
-		last->proc.exit_status = wait_status_code(wstatus);
+		set_status(&last->proc, wstatus);
 		if (e->tw)
 			sw_trace_process(e->tw, &last->proc);
 		sw_model_put_process(e->m, &last->proc);

@@ -4,9 +4,11 @@
  *
  * We make ourselves a child subreaper, so every descendant, even one
  * whose parent died, is reaped by us: the tree is over exactly when
- * waitpid() says ECHILD. While it runs, SIGINT and SIGQUIT (typed at the
- * terminal, sent to the whole foreground group) are ignored here so the
- * table is still printed; SIGTERM and SIGHUP are passed on to CMD.
+ * waitpid() says ECHILD, and we learn how every orphan ended. The cost,
+ * documented in the README: an orphaned descendant's getppid() returns
+ * our pid, not 1, until the tree is over. Signals: runsig.h (CMD starts
+ * with the caller's dispositions and mask; what is sent to us reaches
+ * CMD, as with env).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,45 +30,8 @@
 #include "analysis.h"
 #include "locks.h"
 #include "recover.h"
+#include "runsig.h"
 #include "session.h"
-
-static volatile sig_atomic_t child_pid;
-
-static void forward(int sig)
-{
-	if (child_pid > 0)
-		kill((pid_t)child_pid, sig);
-}
-
-static void set_signal(int sig, void (*handler)(int))
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = handler;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
-	sigaction(sig, &sa, NULL);
-}
-
-static const int handled[] = {SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGPIPE, SIGCHLD};
-
-/* SIGCHLD only interrupts the collector's pause (no SA_RESTART), so that
- * the end of the program is seen at once rather than after up to a whole
- * idle pause: `syswatch run` then adds little to a short program's time. */
-static void wake(int sig)
-{
-	(void)sig;
-}
-
-static void set_wakeup(int sig)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = wake;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_NOCLDSTOP;
-	sigaction(sig, &sa, NULL);
-}
 
 /* LD_PRELOAD for the program: the shim first (so its wrappers win), then
  * what was there already, minus any other copy of the shim. */
@@ -93,15 +58,14 @@ static char *preload_value(const char *shim, const char *old)
 	return v;
 }
 
-/* In the child, between fork and exec: the program gets the standard
- * dispositions back (an ignored signal would stay ignored across exec).
+/* In the child, between fork and exec: the program gets the caller's
+ * dispositions and mask back (runsig.h).
  * rows: the shim's SYSWATCH_ROWS for -e trace=, or NULL. */
 static void child_exec(const char *exe, char **args, const char *shim,
 		       const char *session, bool follow_exec, const char *rows,
 		       int errfd)
 {
-	for (size_t i = 0; i < sizeof(handled) / sizeof(handled[0]); i++)
-		set_signal(handled[i], SIG_DFL);
+	sw_runsig_child();
 	char *preload = preload_value(shim, getenv("LD_PRELOAD"));
 	if (!preload || setenv("LD_PRELOAD", preload, 1) < 0 ||
 	    setenv("SYSWATCH_SESSION", session, 1) < 0 ||
@@ -184,8 +148,10 @@ static bool reap(struct sw_engine *e, pid_t root, int *root_status,
 		pid_t pid = waitpid(-1, &st, WNOHANG | __WALL);
 		if (pid > 0) {
 			sw_engine_reaped(e, pid, st);
-			if (pid == root)
+			if (pid == root) {
 				*root_status = st;
+				sw_runsig_target(0); /* its pid may be reused */
+			}
 			*end_ns = sw_mono_ns();
 			continue;
 		}
@@ -226,8 +192,10 @@ static pid_t spawn(const struct sw_cli *cli, const char *exe, const char *shim,
 		*status = 1;
 		return -1;
 	}
+	sw_runsig_block(); /* nothing handled until child's pid is known */
 	pid_t pid = fork();
 	if (pid < 0) {
+		sw_runsig_unblock();
 		sw_error("fork: %s", strerror(errno));
 		close(p[0]);
 		close(p[1]);
@@ -239,7 +207,8 @@ static pid_t spawn(const struct sw_cli *cli, const char *exe, const char *shim,
 		child_exec(exe, cli->args, shim, session, cli->follow_exec, rows,
 			   p[1]);
 	}
-	child_pid = pid;
+	sw_runsig_target(pid);
+	sw_runsig_unblock();
 	close(p[1]);
 	int e = 0;
 	ssize_t n;
@@ -327,12 +296,7 @@ int sw_cmd_run(const struct sw_cli *cli)
 	}
 
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	set_signal(SIGINT, SIG_IGN);
-	set_signal(SIGQUIT, SIG_IGN);
-	set_signal(SIGTERM, forward);
-	set_signal(SIGHUP, forward);
-	set_signal(SIGPIPE, SIG_IGN); /* a closed stderr is a write error */
-	set_wakeup(SIGCHLD);
+	sw_runsig_setup();
 	uint64_t start_ns = sw_mono_ns(), end_ns = start_ns;
 	root = spawn(cli, exe, shim, sess.path, &status);
 	if (root < 0)
@@ -351,7 +315,7 @@ int sw_cmd_run(const struct sw_cli *cli)
 		pause = sw_pace(moved, pause);
 		sw_sleep_ns(pause);
 	}
-	child_pid = 0;
+	sw_runsig_target(0);
 	if (engine_ok && sw_engine_finish(e) < 0)
 		sw_error("out of memory: the report is incomplete");
 	status = status_code(root_status);

@@ -67,7 +67,8 @@ int sw_split_each(const struct sw_model *m, bool by_thread,
 			struct sw_split_group g = {
 				.pid = pv[i].pid, .command = pv[i].command,
 				.has_exit = pv[i].has_exit,
-				.exit_status = pv[i].exit_status, .sums = sums,
+				.exit_status = pv[i].exit_status,
+				.signal = pv[i].signal, .sums = sums,
 			};
 			rc = fn(arg, &g);
 		}

@@ -20,6 +20,7 @@ struct sw_split_group {
 	const char *name;             /* by thread: the thread's name */
 	bool has_exit;                /* by process: exit status known */
 	int32_t exit_status;
+	int32_t signal;               /* by process: killed by it, or 0 */
 	const struct sw_rowstat *sums; /* indexed by row id, m->nrows */
 };
 

@@ -147,6 +147,8 @@ static int on_process(struct reader *r, const Sw__Process *p)
 	pr.end_ns = p->end_ns;
 	pr.has_exit = p->has_has_exit && p->has_exit && p->has_exit_status;
 	pr.exit_status = p->exit_status;
+	pr.signal = p->has_signal && p->signal >= SW_SIGNAL_UNKNOWN && p->signal < 65
+			    ? p->signal : 0;
 	pr.threads_lost = p->threads_lost;
 	sw_proc_set_cwd(&pr, p->cwd); /* NULL in traces from before it */
 	if (sw_model_put_process(r->m, &pr) < 0)

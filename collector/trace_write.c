@@ -159,6 +159,8 @@ int sw_trace_process(struct sw_trace_writer *w, const struct sw_proc_rec *p)
 	pr.has_exit = p->has_exit;
 	pr.has_exit_status = p->has_exit;
 	pr.exit_status = p->exit_status;
+	pr.has_signal = p->signal != 0;
+	pr.signal = p->signal;
 	pr.has_threads_lost = true;
 	pr.threads_lost = p->threads_lost;
 	pr.cwd = p->cwd[0] ? (char *)p->cwd : NULL;

@@ -22,3 +22,7 @@ set_tests_properties(test_export_html PROPERTIES SKIP_RETURN_CODE 77 LABELS e2e 
 add_test(NAME test_cli_recover COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/test_recover.sh
          $<TARGET_FILE:syswatch>)
 set_tests_properties(test_cli_recover PROPERTIES SKIP_RETURN_CODE 77 LABELS e2e TIMEOUT 60)
+# run's signal handling, exit by signal and the subreaper (issue 10, point 8).
+add_test(NAME test_run_signals COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/test_run_signals.sh
+         $<TARGET_FILE:syswatch>)
+set_tests_properties(test_run_signals PROPERTIES SKIP_RETURN_CODE 77 LABELS e2e TIMEOUT 60)
