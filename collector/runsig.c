@@ -24,14 +24,14 @@
 #include <unistd.h>
 
 /* The signals a user sends to stop or poke a program. */
-static const int forwarded[] = {SIGHUP,  SIGINT,  SIGQUIT, SIGTERM,
+static const int forwarded[] = {SIGHUP,	 SIGINT,  SIGQUIT, SIGTERM,
 				SIGALRM, SIGUSR1, SIGUSR2, SIGPIPE};
 #define NFWD (sizeof(forwarded) / sizeof(forwarded[0]))
 
-static struct sigaction saved[NFWD];  /* the caller's dispositions */
+static struct sigaction saved[NFWD]; /* the caller's dispositions */
 static struct sigaction saved_chld;
-static sigset_t saved_mask;           /* the caller's mask */
-static volatile sig_atomic_t target;  /* pid to forward to, or 0 */
+static sigset_t saved_mask;	     /* the caller's mask */
+static volatile sig_atomic_t target; /* pid to forward to, or 0 */
 
 /* Sent by a process (kill, sigqueue, tgkill), not raised by the kernel. */
 static bool sent_by_process(const siginfo_t *si)

@@ -57,14 +57,20 @@
 /* An event loop waiting for work: only a verdict when it dominates. */
 #define IDLE_SHARE 0.50
 /* Lock waits dominate: with the lock analysis, 30% of the run and half
- * of the waits spent on holders doing I/O; from the counters alone, half
- * of the run and twice the wall time (at least two threads' worth). */
+ * of the waits attributed to holders, whatever the holders did (I/O,
+ * sleeping, computing: the evidence says which); from the counters
+ * alone, half of the run and twice the wall time (at least two threads'
+ * worth) while the filesystem was slow. */
 #define FUTEX_SHARE_LOCKS 0.30
 #define FUTEX_SHARE_COUNTERS 0.50
 #define FUTEX_AMPLIFIED 0.50
 /* Without the holders seen, a lock amplification is a guess: weigh it
  * down so that the --diagnose evidence ranks higher than the guess. */
 #define UNCONFIRMED 0.75
+/* Waiting for children (wait4, waitid, system) half of the wall time:
+ * the program mostly waited for the programs it started. */
+#define CHILD_SHARE 0.50
+#define CHILD_CMDS_SCAN 256 /* processes looked at to name the usual child */
 /* The summed-versus-wall note: when calls over threads add up to this
  * many times the wall time. */
 #define SUMMED_NOTE 1.5
@@ -230,12 +236,16 @@ static double lock_amp(const struct sw__vctx *c, struct sw__ebuf *b, int *err)
 	(void)err;
 	const struct sw_rowstat *f = &c->g[SW__G_FUTEX];
 	if (c->l && c->l->totals.waits) {
-		/* The lock analysis: waits dominate, spent on holders doing I/O. */
-		double frac = sw__holders_io(c->l), futex = share(c, f->total_ns);
-		if (!c->l->nculprits || frac < FUTEX_AMPLIFIED || futex < FUTEX_SHARE_LOCKS)
+		/* The lock analysis: waits dominate, and it names the holders
+		 * they were for; what the holders did is the evidence. */
+		const struct sw_locks_totals *t = &c->l->totals;
+		double held = t->wait_ns ? (double)t->attributed_ns / (double)t->wait_ns : 0.0;
+		double futex = share(c, f->total_ns), mix[SW__HK_N];
+		if (!c->l->nculprits || held < FUTEX_AMPLIFIED || futex < FUTEX_SHARE_LOCKS)
 			return 0.0;
-		sw__say_holders(b, c, frac);
-		return futex * frac;
+		sw__holders_mix(c->l, mix);
+		sw__say_holders(b, c, mix);
+		return futex * (held > 1.0 ? 1.0 : held);
 	}
 	/* Counters only: waits dominate, and the filesystem is slow. */
 	const struct sw_rowstat *m = &c->g[SW__G_META], *r = &c->g[SW__G_READ];
@@ -327,6 +337,45 @@ static double idle_loop(const struct sw__vctx *c, struct sw__ebuf *b, int *err)
 	return share(c, s->total_ns);
 }
 
+/* The share of the wall time spent waiting for children. The waits are
+ * left out of the summed time (they count the children's time twice), so
+ * the wall time is the measure: a parent waiting 96% of its run. */
+static double child_wait(const struct sw__vctx *c, struct sw__ebuf *b, int *err)
+{
+	(void)err;
+	const struct sw_rowstat *s = &c->g[SW__G_CHILD];
+	double part = c->wall_ns ? (double)s->total_ns / (double)c->wall_ns : 0.0;
+	if (part < CHILD_SHARE)
+		return 0.0;
+	part = part > 1.0 ? 1.0 : part;
+	/* The children: process images after the first (the program),
+	 * and the command most of them ran (among the first few hundred). */
+	size_t nproc = 0, best = 0;
+	const char *cmd = NULL;
+	for (size_t i = 1; i < c->m->nprocs; i++) {
+		const char *ci = c->m->procs[i].command;
+		nproc += c->m->procs[i].epoch == 0;
+		size_t n = 0;
+		for (size_t j = 1; i < CHILD_CMDS_SCAN && j < c->m->nprocs && j < CHILD_CMDS_SCAN; j++)
+			n += strcmp(c->m->procs[j].command, ci) == 0;
+		if (n > best) {
+			best = n;
+			cmd = ci;
+		}
+	}
+	sw__say(b, "%" PRIu64 " waits for child processes (", s->calls);
+	say_rows(b, c, SW__G_CHILD);
+	sw__say(b, ") took %s, %.0f%% of the wall time: the program mostly waited for "
+		   "the programs it started", sw__dur(s->total_ns).s, 100.0 * part);
+	if (nproc)
+		sw__say(b, "; %zu child processes were traced%s%s%s (--per-process shows "
+			   "each one's calls)", nproc, cmd ? ", most of them `" : "",
+			cmd ? cmd : "", cmd ? "`" : "");
+	else
+		sw__say(b, "; the children ran untraced or were not seen");
+	return part;
+}
+
 /* The rule table: walked in order, sorted by confidence afterwards (ties
  * keep this order, so put the more specific cause first). */
 static const struct rule {
@@ -340,6 +389,7 @@ static const struct rule {
 	{"sleep-backoff", sleep_backoff},
 	{"network-wait", net_wait},
 	{"idle-event-loop", idle_loop},
+	{"waiting-for-children", child_wait},
 };
 
 /* --- building ------------------------------------------------------------- */

@@ -179,72 +179,91 @@ double sw__file_reads(const struct sw__vctx *c)
 
 /* --- the lock holders --------------------------------------------------- */
 
-/* Which part of a holder's activity was I/O: file and descriptor calls
- * (io[0]) and network calls (io[1]), over its whole window. */
-static double io_part(const struct sw_locks *l, const struct sw_activity *act, uint32_t nact,
-		      uint64_t outside_ns, uint64_t io[2])
+/* What a holder's window was made of, by kind (enum sw__hold_kind). */
+static void holder_mix(const struct sw_locks *l, const struct sw_activity *act, uint32_t nact,
+		       uint64_t outside_ns, uint64_t ns[SW__HK_N])
 {
-	uint64_t all = outside_ns;
-	io[0] = io[1] = 0;
+	memset(ns, 0, SW__HK_N * sizeof(*ns));
+	ns[SW__HK_CPU] = outside_ns;
 	for (uint32_t i = 0; i < nact; i++) {
 		int cls = sw_evtrace_row_class(l->tr, act[i].row);
-		all += act[i].ns;
-		if (act[i].row == l->tr->row_futex || act[i].row == l->tr->row_sleep)
-			continue;
-		if (cls == SW_CLASS_FILE || cls == SW_CLASS_DESC)
-			io[0] += act[i].ns;
+		enum sw__hold_kind k = SW__HK_OTHER;
+		if (act[i].row == l->tr->row_sleep)
+			k = SW__HK_SLEEP;
+		else if (act[i].row == l->tr->row_futex)
+			k = SW__HK_LOCK;
+		else if (cls == SW_CLASS_FILE || cls == SW_CLASS_DESC)
+			k = SW__HK_FILE;
 		else if (cls == SW_CLASS_NETWORK)
-			io[1] += act[i].ns;
+			k = SW__HK_NET;
+		ns[k] += act[i].ns;
 	}
-	return all ? (double)(io[0] + io[1]) / (double)all : 0.0;
 }
 
-/* The culprits' waited-for time, weighed by the I/O part of their
- * activity, over all the waiting. */
-double sw__holders_io(const struct sw_locks *l)
+void sw__holders_mix(const struct sw_locks *l, double frac[SW__HK_N])
 {
-	double amplified = 0.0;
+	double w[SW__HK_N] = {0};
 	for (size_t i = 0; i < l->nculprits; i++) {
 		const struct sw_culprit *k = &l->culprits[i];
-		uint64_t io[2];
-		amplified += (double)k->attributed_ns *
-			     io_part(l, l->report_act + k->act0, k->nact, k->outside_ns, io);
+		uint64_t ns[SW__HK_N], all = 0;
+		holder_mix(l, l->report_act + k->act0, k->nact, k->outside_ns, ns);
+		for (int h = 0; h < SW__HK_N; h++)
+			all += ns[h];
+		for (int h = 0; all && h < SW__HK_N; h++)
+			w[h] += (double)k->attributed_ns * (double)ns[h] / (double)all;
 	}
-	return l->totals.wait_ns ? amplified / (double)l->totals.wait_ns : 0.0;
+	for (int h = 0; h < SW__HK_N; h++)
+		frac[h] = l->totals.wait_ns ? w[h] / (double)l->totals.wait_ns : 0.0;
 }
 
-/* The first culprit's figures: threads, waits, what it did holding. */
-void sw__say_holders(struct sw__ebuf *b, const struct sw__vctx *c, double frac)
+/* What the holders' kind of activity amplified, in the verdict's words. */
+static const char *const amplified[SW__HK_N] = {
+	[SW__HK_FILE] = NULL, /* slow metadata or slow reads: see below */
+	[SW__HK_NET] = "network waits",
+	[SW__HK_SLEEP] = "sleeps in the holders",
+	[SW__HK_CPU] = "computing in the holders (CPU, or calls syswatch does not trace)",
+	[SW__HK_LOCK] = "waits of the holders for other locks",
+	[SW__HK_OTHER] = "other calls of the holders",
+};
+
+/* The first culprit's figures: threads, waits, what it did holding, and
+ * what the holders did overall (mix: sw__holders_mix). */
+void sw__say_holders(struct sw__ebuf *b, const struct sw__vctx *c, const double mix[SW__HK_N])
 {
 	const struct sw_locks *l = c->l;
 	const struct sw_locks_totals *t = &l->totals;
 	const struct sw_culprit *k = &l->culprits[0];
 	const struct sw_activity *act = l->report_act + k->act0;
-	uint64_t io[2];
-	io_part(l, act, k->nact, k->outside_ns, io);
+	uint64_t ns[SW__HK_N];
+	holder_mix(l, act, k->nact, k->outside_ns, ns);
+	int top = 0;
+	for (int h = 1; h < SW__HK_N; h++)
+		if (mix[h] > mix[top])
+			top = h;
+	double held = t->wait_ns ? (double)t->attributed_ns / (double)t->wait_ns : 0.0;
 	sw__say(b, "%" PRIu64 " threads waited %s in total (%s wall) on %" PRIu64
-		   " contended locks; %.0f%% of the waiting was for holders doing I/O. "
-		   "Thread %" PRId32 " alone was waited for %s", t->waiters, sw__dur(t->wait_ns).s,
-		sw__dur(t->wall_ns).s, t->nlocks, 100.0 * frac,
+		   " contended locks; %.0f%% of the waiting is attributed to lock holders, "
+		   "%.0f%% to holders doing I/O. Thread %" PRId32 " alone was waited for %s",
+		t->waiters, sw__dur(t->wait_ns).s, sw__dur(t->wall_ns).s, t->nlocks,
+		100.0 * held, 100.0 * (mix[SW__HK_FILE] + mix[SW__HK_NET]),
 		l->tr->threads[k->thread].tid, sw__dur(k->attributed_ns).s);
 	if (k->module)
 		sw__say(b, " (loading %s)", k->module_name ? k->module_name : k->module);
 	sw__say(b, "; in its %s of holds it spent", sw__dur(k->hold_ns).s);
+	/* Its calls by time, whatever they were, then the time outside calls. */
 	int shown = 0;
-	for (uint32_t i = 0; i < k->nact && shown < 2; i++) {
-		int cls = sw_evtrace_row_class(l->tr, act[i].row);
-		if (cls != SW_CLASS_FILE && cls != SW_CLASS_DESC && cls != SW_CLASS_NETWORK)
-			continue;
+	for (uint32_t i = 0; i < k->nact && shown < 2; i++, shown++) {
 		sw__say(b, "%s %s in %" PRIu64 " `%s`", shown ? "," : "", sw__dur(act[i].ns).s,
 			act[i].calls, sw_evtrace_row_name(l->tr, act[i].row));
 		if (act[i].top_file)
 			sw__say(b, " (slowest on %s)", act[i].top_file);
-		shown++;
 	}
+	if (k->outside_ns)
+		sw__say(b, "%s %s outside calls", shown ? "," : "", sw__dur(k->outside_ns).s);
 	bool meta = c->g[SW__G_META].total_ns >= c->g[SW__G_READ].total_ns;
 	sw__say(b, ", %s in file calls in all: lock amplification of %s (--locks for "
-		   "every holder)", sw__dur(io[0]).s,
-		io[1] > io[0] ? "network waits" : meta ? "slow metadata" : "slow reads");
+		   "every holder)", sw__dur(ns[SW__HK_FILE]).s,
+		top == SW__HK_FILE ? (meta ? "slow metadata" : "slow reads") : amplified[top]);
 }
 
 /* --- libraries, sleeps, peers ------------------------------------------- */

@@ -72,14 +72,25 @@ int sw__say_where(struct sw__ebuf *b, const struct sw__vctx *c, enum sw__grp g,
  * from the events; 1 without them. */
 double sw__file_reads(const struct sw__vctx *c);
 
-/* The share of the lock waits of l that was for holders doing I/O
- * (file, descriptor or network calls). */
-double sw__holders_io(const struct sw_locks *l);
+/* What lock holders did while others waited for them. */
+enum sw__hold_kind {
+	SW__HK_FILE,  /* file and descriptor calls */
+	SW__HK_NET,   /* network calls */
+	SW__HK_SLEEP, /* sleeps */
+	SW__HK_CPU,   /* outside calls: computing, or untraced calls */
+	SW__HK_LOCK,  /* waiting for another lock (a chain) */
+	SW__HK_OTHER, /* any other call */
+	SW__HK_N
+};
+
+/* The share of all the lock waits of l that went to holders doing each
+ * kind of thing: each culprit's attributed wait, split by its activity. */
+void sw__holders_mix(const struct sw_locks *l, double frac[SW__HK_N]);
 
 /* The first culprit of c->l (there must be one): who was waited for,
- * what it did while holding, what the waiting amplified; frac is
- * sw__holders_io(c->l). */
-void sw__say_holders(struct sw__ebuf *b, const struct sw__vctx *c, double frac);
+ * what it did while holding, what the waiting amplified (the largest
+ * kind of mix, from sw__holders_mix). */
+void sw__say_holders(struct sw__ebuf *b, const struct sw__vctx *c, const double mix[SW__HK_N]);
 
 /* "; slowest: libx.so 12 ms, ...": the slowest dlopen()s by name, from
  * the events if c has them. */

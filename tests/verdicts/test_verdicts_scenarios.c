@@ -325,3 +325,71 @@ Test(verdicts, the_import_scenario_is_lock_amplification)
 	expect_evidence(r.diag, words);
 	vd_done(&r);
 }
+
+/* The real interpreter (not a launcher script such as pyenv's), or skip. */
+static void vd_python(char *py, size_t cap)
+{
+	if (e2e_capture_line("python3 -c 'import sys; print(sys.executable)'", py, cap) != 0 ||
+	    access(py, X_OK) != 0) {
+		printf("SKIPPED: python3 not found\n");
+		fflush(stdout);
+		cr_skip_test("python3 not found");
+	}
+}
+
+/* Issue 10, point 9: 24 threads import a package whose module bodies sleep
+ * 150 ms, from a plain directory. The lock analysis attributes the waits
+ * to the importing holder, which was sleeping: still lock amplification,
+ * the evidence saying the holders slept. */
+Test(verdicts, holders_sleeping_in_module_bodies_is_lock_amplification)
+{
+	char py[4096];
+	vd_python(py, sizeof py);
+	struct vd_run r = {0};
+	cr_assert_eq(e2e_tmpdir(r.work, sizeof r.work, "vd-import-sleep"), 0);
+	char trace[4200], args[4400], log[4200];
+	vd_path(trace, sizeof trace, r.work, "trace.pb");
+	snprintf(args, sizeof args, "--diagnose --trace %s", trace);
+	setenv("LK_RUN_ARGS", args, 1);
+	setenv("LK_MODULES", "10", 1);
+	setenv("LK_THREADS", "24", 1);
+	char *av[] = {"bash", VD_LOCKS_SCRIPT, py, r.work, "plain", "SCENARIO_BODY=sleep:150",
+		      NULL};
+	vd_path(log, sizeof log, r.work, "script.log");
+	int rc = lk_run(av, log, 200);
+	unsetenv("LK_RUN_ARGS");
+	unsetenv("LK_MODULES");
+	unsetenv("LK_THREADS");
+	if (rc != 0)
+		vd_fail_log(r.work, log);
+	cr_assert_eq(rc, 0, "run_scenario.sh exited %d", rc);
+	char p[4200];
+	vd_path(p, sizeof p, r.work, "report.json");
+	r.diag = lk_load(p);
+	cr_assert_not_null(r.diag, "no JSON report");
+	expect_first(r.diag, "full form (--diagnose)", "lock-amplification");
+	const char *words[] = {"threads waited", "Thread", "clock_nanosleep",
+			       "lock amplification of sleeps in the holders", NULL};
+	expect_evidence(r.diag, words);
+	vd_done(&r);
+}
+
+/* Issue 10, point 9: a loop of subprocess.run() whose table is mostly
+ * wait4 (the children compute: an interpreter starting) is waiting for
+ * children, in both forms. */
+Test(verdicts, a_subprocess_loop_is_waiting_for_children)
+{
+	char py[4096];
+	vd_python(py, sizeof py);
+	char *argv[] = {py, "-c",
+			"import subprocess, sys\n"
+			"for _ in range(10): subprocess.run([sys.executable, '-c', 'pass'])",
+			NULL};
+	struct vd_run r = {0};
+	vd_scenario(&r, "vd-children", "plain", argv);
+	expect_both(&r, "waiting-for-children");
+	const char *words[] = {"waits for child processes", "wait4", "child processes were traced",
+			       NULL};
+	expect_evidence(r.diag, words);
+	vd_done(&r);
+}
