@@ -117,6 +117,9 @@ void sw_engine_free(struct sw_engine *e)
 	for (size_t i = 0; i < e->nsegs; i++) {
 		sw__segrec_unmap(e->segs[i]);
 		free(e->segs[i]->slots);
+		if (e->segs[i]->fold)
+			free(e->segs[i]->fold->rows);
+		free(e->segs[i]->fold);
 		free(e->segs[i]);
 	}
 	for (size_t i = 0; i < e->nfins; i++)

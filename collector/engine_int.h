@@ -16,12 +16,21 @@
 #include "segment.h"
 
 #define SW_RING_ERRORS_SHOWN 3 /* ring errors reported per segment */
+#define SW_CORRUPT_SHOWN 3     /* corrupt slots reported per segment */
+/* What one segment can make us keep (slotcheck.c): thread records, and
+ * their rows; the threads beyond are summed into one record. */
+#define SW_SEG_THREADS_KEPT 4096u
+#define SW_SEG_ROWS_KEPT 131072u
+#define SW_TID_FOLDED (-1) /* the tid of that record */
 
 /* What we know of one thread slot between passes. */
 struct sw_slotview {
 	bool tracked;         /* a live thread holds it */
 	uint32_t gen;         /* its claim generation */
 	int32_t tid;          /* its thread id */
+	bool harvested;       /* claim hgen was harvested already */
+	bool refused;         /* and said so, for this claim */
+	uint32_t hgen;
 };
 
 enum sw_segstate {
@@ -45,6 +54,11 @@ struct sw_segrec {
 	bool root;                  /* collect mode: a segment of the root */
 	bool mapped;                /* seg is mapped */
 	uint32_t ring_errors;       /* corrupt rings met */
+	uint32_t corrupt_slots;     /* slots refused as implausible */
+	uint32_t threads_kept;      /* thread records made from it */
+	uint64_t rows_kept;         /* their rows */
+	struct sw_fin *fold;        /* the threads beyond, summed, or NULL */
+	uint64_t folded;            /* how many threads that is */
 };
 
 /* A finished thread in ticks, waiting for a good TSC estimate. */
@@ -145,6 +159,30 @@ int sw__slots_pass(struct sw_engine *e, struct sw_segrec *r, bool final,
 /* slots.c: convert finished threads into the model (and the trace):
  * those whose conversion is reliable now, or all of them with force. */
 int sw__fins_freeze(struct sw_engine *e, bool force);
+
+/* slotcheck.c: an upper bound of the ticks r's process has lived (its
+ * base to now, with a margin): no thread of it can count more. */
+uint64_t sw__seg_age_ticks(const struct sw_segrec *r);
+
+/* slotcheck.c: why the copy f of a slot is impossible for a thread that
+ * lived at most age ticks (a static reason, or one written in buf), or
+ * NULL when it is plausible. */
+const char *sw__fin_wrong(const struct sw_fin *f, uint64_t age, char *buf, size_t cap);
+
+/* slotcheck.c: the events f lost, all causes. */
+uint64_t sw__fin_drops(const struct sw_fin *f);
+
+/* slotcheck.c: sum f (whose rows are < nrows) into r->fold; 0 or -ENOMEM. */
+int sw__fold_thread(struct sw_segrec *r, const struct sw_fin *f, uint32_t nrows);
+
+/* slotcheck.c: r's summed record (rows with calls only), now the
+ * caller's; NULL if none. */
+struct sw_fin *sw__fold_take(struct sw_segrec *r);
+
+/* slotcheck.c: warn (the first few per segment) that slot `slot` of r,
+ * thread tid, was not added in, and why. */
+void sw__slot_refused(struct sw_engine *e, struct sw_segrec *r, uint32_t slot, int32_t tid,
+		      const char *why);
 
 /* slots.c: the tick conversion of a segment with the current estimate. */
 struct sw_tconv sw__tconv(const struct sw_engine *e, const struct sw_segrec *r);

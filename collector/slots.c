@@ -9,6 +9,7 @@
  * slot is seen exactly once, and a reused slot is a new thread.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -160,21 +161,63 @@ static void drain_slot(struct sw_engine *e, struct sw_segrec *r, uint32_t i,
 
 /* --- harvesting ---------------------------------------------------------- */
 
-/* Copy slot i (counters, drops, identity) into a new finished thread. */
+/* Room for one more finished thread; 0 or -ENOMEM. */
+static int fins_room(struct sw_engine *e)
+{
+	if (e->nfins < e->fins_cap)
+		return 0;
+	size_t cap = e->fins_cap ? e->fins_cap * 2 : 16;
+	struct sw_fin *v = realloc(e->fins, cap * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	e->fins = v;
+	e->fins_cap = cap;
+	return 0;
+}
+
+/* Keep the checked copy f (e->fins[e->nfins]) as a thread of its own, or
+ * sum it into the segment's "more threads" record once the segment has
+ * made as many thread records as we keep for one (slotcheck.c). */
+static int keep(struct sw_engine *e, struct sw_segrec *r, struct sw_fin *f)
+{
+	if (r->threads_kept < SW_SEG_THREADS_KEPT &&
+	    r->rows_kept + f->nrows <= SW_SEG_ROWS_KEPT) {
+		r->threads_kept++;
+		r->rows_kept += f->nrows;
+		e->nfins++;
+		return 0;
+	}
+	int rc = sw__fold_thread(r, f, r->seg.hdr.nrows);
+	free(f->rows);
+	return rc;
+}
+
+/* The summed record of the threads beyond the kept ones, as a finished
+ * thread, when r's last pass is over; 0 or -ENOMEM. */
+static int keep_fold(struct sw_engine *e, struct sw_segrec *r)
+{
+	if (!r->fold || fins_room(e) < 0)
+		return r->fold ? -ENOMEM : 0;
+	uint64_t n = r->folded;
+	struct sw_fin *d = sw__fold_take(r);
+	e->fins[e->nfins++] = *d;
+	free(d);
+	return sw_model_warn(e->m, "syswatch: process %d (%s): %" PRIu64 " threads beyond the "
+			     "first %u are counted together (thread %d/%d, \"more threads\")",
+			     (int)r->pid, r->proc.command, n, r->threads_kept, (int)r->pid,
+			     SW_TID_FOLDED);
+}
+
+/* Copy slot i (counters, drops, identity) into a new finished thread,
+ * if that copy is plausible (else say so and leave it out). */
 static int snapshot(struct sw_engine *e, struct sw_segrec *r, uint32_t i)
 {
 	struct sw_slot_header *sh = sw_seg_slot(&r->seg, i);
 	const struct sw_counter *c = sw_seg_counters(&r->seg, i);
 	uint32_t nrows = r->seg.hdr.nrows, n = 0;
 
-	if (e->nfins == e->fins_cap) {
-		size_t cap = e->fins_cap ? e->fins_cap * 2 : 16;
-		struct sw_fin *v = realloc(e->fins, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		e->fins = v;
-		e->fins_cap = cap;
-	}
+	if (fins_room(e) < 0)
+		return -ENOMEM;
 	struct sw_fin *f = &e->fins[e->nfins];
 	memset(f, 0, sizeof(*f));
 	for (uint32_t k = 0; k < nrows; k++)
@@ -202,8 +245,19 @@ static int snapshot(struct sw_engine *e, struct sw_segrec *r, uint32_t i)
 	for (int k = 0; k < SW_DROP_NCAUSES; k++)
 		f->dropped[k] = sh->dropped[k];
 	f->events = sh->events;
-	e->nfins++;
-	return 0;
+	/* Checked on our copy: the segment may change under us. */
+	char buf[96];
+	const char *why = sw__fin_wrong(f, sw__seg_age_ticks(r), buf, sizeof(buf));
+	if (why) {
+		sw__slot_refused(e, r, i, f->tid, why);
+		free(f->rows);
+		return 0;
+	}
+	if (!f->nrows && !f->events && !sw__fin_drops(f)) {
+		free(f->rows); /* claimed, nothing counted: adds nothing */
+		return 0;
+	}
+	return keep(e, r, f);
 }
 
 /* The thread of slot i has exited: keep its data and give the slot back. */
@@ -278,9 +332,21 @@ static int pass_guarded(void *arg)
 			v->tid = tid;
 		}
 		drain_slot(e, r, i, tid, p->moved);
+		if (state == SW_SLOT_EXITED && v->harvested && v->hgen == gen) {
+			/* Harvested, and EXITED again without a new claim: no
+			 * thread of the shim does that. Once is enough to say. */
+			if (!v->refused)
+				sw__slot_refused(e, r, i, tid, "set to exited again "
+						 "without a new thread");
+			v->refused = true;
+			continue;
+		}
 		if (state == SW_SLOT_EXITED) {
 			rc = harvest(e, r, i);
 			v->tracked = false;
+			v->harvested = true;
+			v->refused = false;
+			v->hgen = gen;
 		} else if (p->final) {
 			rc = snapshot(e, r, i);
 			v->tracked = false;
@@ -288,7 +354,7 @@ static int pass_guarded(void *arg)
 		if (rc < 0)
 			return rc;
 	}
-	return 0;
+	return p->final ? keep_fold(e, r) : 0;
 }
 
 int sw__slots_pass(struct sw_engine *e, struct sw_segrec *r, bool final,

@@ -339,7 +339,9 @@ static double idle_loop(const struct sw__vctx *c, struct sw__ebuf *b, int *err)
 
 /* The share of the wall time spent waiting for children. The waits are
  * left out of the summed time (they count the children's time twice), so
- * the wall time is the measure: a parent waiting 96% of its run. */
+ * the wall time is the measure: a parent waiting 96% of its run. A
+ * residual rule: when the children's own calls explain the run (slow
+ * reads in the child), that cause comes first. */
 static double child_wait(const struct sw__vctx *c, struct sw__ebuf *b, int *err)
 {
 	(void)err;
@@ -377,19 +379,22 @@ static double child_wait(const struct sw__vctx *c, struct sw__ebuf *b, int *err)
 }
 
 /* The rule table: walked in order, sorted by confidence afterwards (ties
- * keep this order, so put the more specific cause first). */
+ * keep this order, so put the more specific cause first). A residual
+ * rule explains what the others leave: it comes last, its confidence
+ * scaled by 1 - the strongest cause's. */
 static const struct rule {
 	const char *cause;
 	double (*judge)(const struct sw__vctx *c, struct sw__ebuf *b, int *err);
+	bool residual;
 } rules[] = {
-	{"lock-amplification", lock_amp},
-	{"slow-metadata", slow_meta},
-	{"slow-reads", slow_reads},
-	{"library-loading", lib_loading},
-	{"sleep-backoff", sleep_backoff},
-	{"network-wait", net_wait},
-	{"idle-event-loop", idle_loop},
-	{"waiting-for-children", child_wait},
+	{"lock-amplification", lock_amp, false},
+	{"slow-metadata", slow_meta, false},
+	{"slow-reads", slow_reads, false},
+	{"library-loading", lib_loading, false},
+	{"sleep-backoff", sleep_backoff, false},
+	{"network-wait", net_wait, false},
+	{"idle-event-loop", idle_loop, false},
+	{"waiting-for-children", child_wait, true},
 };
 
 /* --- building ------------------------------------------------------------- */
@@ -478,6 +483,8 @@ int sw_verdicts_build(const struct sw_model *m, const struct sw_evtrace *t,
 		struct sw__ebuf b = {v->evidence, sizeof(v->evidence), 0};
 		v->evidence[0] = '\0';
 		double conf = rules[i].judge(&c, &b, &rc);
+		if (rules[i].residual && out->n)
+			conf *= 1.0 - out->v[0].confidence;
 		if (conf <= 0.0 || rc < 0)
 			continue;
 		v->cause = rules[i].cause;

@@ -17,11 +17,12 @@ set(SW_RB ${CMAKE_CURRENT_SOURCE_DIR}/robust)
 set(SW_RB_BIN ${CMAKE_BINARY_DIR}/tests/robust)
 
 set(SW_RB_WORKLOADS rb_forkmt rb_spawn rb_leaf rb_clearenv rb_churn rb_sigstorm
-  rb_stack rb_crash rb_victim rb_plant rb_suid)
+  rb_stack rb_crash rb_victim rb_plant rb_suid rb_hostile)
 foreach(wl ${SW_RB_WORKLOADS})
   add_executable(${wl} ${SW_RB}/${wl}.c)
   target_link_libraries(${wl} PRIVATE pthread dl)
   target_compile_options(${wl} PRIVATE -O1)
+  target_include_directories(${wl} PRIVATE ${CMAKE_SOURCE_DIR}/include)
 endforeach()
 # One source, three images of the exec chain.
 foreach(stage a b c)
@@ -84,3 +85,10 @@ add_test(NAME test_cpython_suite
   COMMAND ${SW_RB}/cpython_suite.sh ${CMAKE_BINARY_DIR})
 set_tests_properties(test_cpython_suite PROPERTIES
   LABELS "slow;e2e" TIMEOUT 900 SKIP_RETURN_CODE 77)
+
+# Hostile slots (issue 10, point 6): a same-user process flipping and
+# scribbling on a running session's slots, in a private mount namespace.
+add_test(NAME test_hostile_slots
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/test_hostile_slots.sh $<TARGET_FILE:syswatch>
+          ${SW_RB_BIN}/rb_hostile $<TARGET_FILE:wl_loop>)
+set_tests_properties(test_hostile_slots PROPERTIES LABELS e2e TIMEOUT 120 SKIP_RETURN_CODE 77)
