@@ -14,11 +14,15 @@ FUZZ_SECONDS ?= 600
 CMAKE_FLAGS ?=
 JOBS       ?= 2
 
+# Everything the build and the tests need: a test that lacks a tool skips,
+# so a package missing here is a test that silently never runs
+# (tests/test_deps.sh checks the hints the tests print against this list).
+# chromium: the HTML timeline's screenshot test.
 DEB_PACKAGES := cmake make gcc pkg-config libprotobuf-c-dev protobuf-c-compiler \
                 libcriterion-dev libjson-c-dev libffi-dev fuse3 libfuse3-dev strace cppcheck \
-                clang clang-tidy libclang-rt-14-dev
+                clang clang-tidy libclang-rt-14-dev chromium
 
-.PHONY: all deps build demo test test-unit test-asan test-tsan fuzz fuzz-short bench lint tidy clean
+.PHONY: all deps print-deps build demo test test-unit test-asan test-tsan fuzz fuzz-short bench lint tidy clean
 
 all: build
 
@@ -34,6 +38,9 @@ deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi; \
 	command -v python3 >/dev/null || { echo "syswatch: python3 is needed for the demo and tests" >&2; exit 1; }
+
+print-deps:
+	@echo $(DEB_PACKAGES)
 
 $(BUILD)/CMakeCache.txt:
 	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)

@@ -3,10 +3,12 @@
  * and end, loop pacing (see commands.h).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "commands.h"
 
@@ -18,18 +20,49 @@
 #define PACE_IDLE_MAX_NS 5000000u
 #define PACE_BUSY_BYTES 16384u
 
+/* What a file that is not a trace is, for the error line. */
+static const char *file_kind(mode_t mode)
+{
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		return "a device";
+	return "not a regular file";
+}
+
+/* Opened without blocking: a FIFO with no writer would block open()
+ * forever. Only regular files are read: a trace is a file --trace wrote. */
 FILE *sw_trace_fopen(const char *path)
 {
 	struct stat st;
-	FILE *f = fopen(path, "re");
-	if (!f) {
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
 		sw_error("%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		sw_error("%s: %s", path, strerror(EISDIR));
-		fclose(f);
+	if (fstat(fd, &st) < 0) {
+		sw_error("%s: %s", path, strerror(errno));
+		close(fd);
 		return NULL;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		sw_error("%s: %s", path, strerror(EISDIR));
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		sw_error("%s: %s, not a trace file: syswatch report reads the "
+			 "file that --trace wrote (copy a stream to a file first)",
+			 path, file_kind(st.st_mode));
+		close(fd);
+		return NULL;
+	}
+	FILE *f = fcntl(fd, F_SETFL, 0) == 0 ? fdopen(fd, "r") : NULL;
+	if (!f) {
+		sw_error("%s: %s", path, strerror(errno));
+		close(fd);
 	}
 	return f;
 }

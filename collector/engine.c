@@ -120,6 +120,7 @@ void sw_engine_free(struct sw_engine *e)
 		if (e->segs[i]->fold)
 			free(e->segs[i]->fold->rows);
 		free(e->segs[i]->fold);
+		free(e->segs[i]->exec_path);
 		free(e->segs[i]);
 	}
 	for (size_t i = 0; i < e->nfins; i++)
@@ -162,6 +163,7 @@ static int try_open(struct sw_engine *e, struct sw_segrec *r)
 		r->ino = st.st_ino;
 	if (rc < 0) {
 		r->state = SW_SEGREC_BAD;
+		e->m->segs_skipped++;
 		return sw_model_warn(e->m, "syswatch: %s/%s: %s; segment skipped",
 				     e->sess->path, r->name, err);
 	}
@@ -330,7 +332,7 @@ int sw_engine_finish(struct sw_engine *e)
 		struct sw_segrec *r = e->segs[i];
 		if (r->state == SW_SEGREC_OPEN)
 			rc = sw__retire(e, r, &moved);
-		else if (r->state == SW_SEGREC_WAITING)
+		else if (r->state == SW_SEGREC_WAITING && ++e->m->segs_skipped)
 			rc = sw_model_warn(e->m, "syswatch: %s/%s: its process "
 					   "never finished writing the header; "
 					   "segment skipped", e->sess->path,
@@ -338,6 +340,8 @@ int sw_engine_finish(struct sw_engine *e)
 	}
 	if (rc == 0)
 		rc = sw__fins_freeze(e, true);
+	if (rc == 0)
+		rc = sw__untraced_finish(e);
 	if (rc < 0)
 		e->fatal = rc;
 	return rc;

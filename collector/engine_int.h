@@ -22,6 +22,7 @@
 #define SW_SEG_THREADS_KEPT 4096u
 #define SW_SEG_ROWS_KEPT 131072u
 #define SW_TID_FOLDED (-1) /* the tid of that record */
+#define SW_UNSEEN_MAX 64   /* vfork children checked at the end */
 
 /* What we know of one thread slot between passes. */
 struct sw_slotview {
@@ -59,6 +60,9 @@ struct sw_segrec {
 	uint64_t rows_kept;         /* their rows */
 	struct sw_fin *fold;        /* the threads beyond, summed, or NULL */
 	uint64_t folded;            /* how many threads that is */
+	char *exec_path;            /* its last exec not known to fail, or NULL */
+	uint32_t exec_fn;
+	int32_t exec_tid;
 };
 
 /* A finished thread in ticks, waiting for a good TSC estimate. */
@@ -115,6 +119,9 @@ struct sw_engine {
 	uint64_t start_ns;         /* earliest segment base */
 	bool root_told_wait;       /* report_done = 2 was stored */
 	int fatal;                 /* first fatal error */
+	/* vfork children gone before we could see what they ran (untraced.c) */
+	struct { int32_t pid, ppid, tid; } unseen[SW_UNSEEN_MAX];
+	size_t nunseen;
 };
 
 /* The header fields the writer keeps updating. */
@@ -183,6 +190,27 @@ struct sw_fin *sw__fold_take(struct sw_segrec *r);
  * thread tid, was not added in, and why. */
 void sw__slot_refused(struct sw_engine *e, struct sw_segrec *r, uint32_t slot, int32_t tid,
 		      const char *why);
+
+/* untraced.c: r's thread tid called exec-family fn on path (len bytes, not
+ * NUL-terminated; NULL: not captured); failed: the call came back. After
+ * a successful exec the next image makes its own segment, unless the
+ * shim could not load into it. */
+void sw__exec_seen(struct sw_segrec *r, uint32_t fn, int32_t tid, const uint8_t *path,
+		   size_t len, bool failed);
+
+/* untraced.c: r's image, which exec'd, is over: if the program it exec'd
+ * made no segment, note it as untraced, with the reason the file gives.
+ * 0 or -ENOMEM. */
+int sw__untraced_image(struct sw_engine *e, struct sw_segrec *r);
+
+/* untraced.c: a vfork of the segment being drained (e->cur) started
+ * child pid, which has exec'd or exited by now: if it runs a static or
+ * Go program, note it as untraced. 0 or -ENOMEM. */
+int sw__vfork_child(struct sw_engine *e, int32_t pid);
+
+/* untraced.c: at the end, the vfork children gone before we looked that
+ * never made a segment ran something we could not see; 0 or -ENOMEM. */
+int sw__untraced_finish(struct sw_engine *e);
 
 /* slots.c: the tick conversion of a segment with the current estimate. */
 struct sw_tconv sw__tconv(const struct sw_engine *e, const struct sw_segrec *r);

@@ -146,6 +146,7 @@ struct sw_model {
 	bool has_exit;            /* exit_status is known */
 	int32_t exit_status;      /* of the root process */
 
+	uint32_t segs_skipped;    /* segments refused (bad header...) */
 	char **warnings;          /* "syswatch: ..." lines for the report */
 	size_t nwarnings;
 
@@ -196,6 +197,16 @@ int sw_model_processes(const struct sw_model *m, struct sw_proc_view **out,
 
 /* The reason recorded for an exec that dropped the shim. */
 #define SW_UNTRACED_ENV "environment cleared"
+/* Why an exec'd program made no segment of its own (retire.c). */
+#define SW_UNTRACED_STATIC "statically linked: LD_PRELOAD cannot see it"
+#define SW_UNTRACED_GO "a Go program: LD_PRELOAD cannot see it"
+#define SW_UNTRACED_NOSHIM "it did not load the shim (setuid, or LD_PRELOAD removed)"
+#define SW_UNTRACED_UNSEEN \
+	"gone before syswatch saw what it ran, and it made no segment: a static, Go or setuid program, or an exec that failed"
+/* Every reason, so that a trace's text maps back to the same string. */
+#define SW_UNTRACED_REASONS(X) \
+	X(SW_UNTRACED_ENV) X(SW_UNTRACED_STATIC) X(SW_UNTRACED_GO) X(SW_UNTRACED_NOSHIM) \
+	X(SW_UNTRACED_UNSEEN)
 
 /* Note a child that ran untraced (path may be NULL); 0 or -ENOMEM. */
 int sw_model_untraced_add(struct sw_model *m, int32_t pid, int32_t tid,

@@ -105,28 +105,52 @@ static const char *const drop_causes[SW_DROP_NCAUSES] = {
 
 #define UNTRACED_SHOWN 3 /* paths named in the untraced line */
 
+/* What to do about each reason a child ran untraced (model.h). */
+static const char *untraced_advice(const char *reason)
+{
+	if (reason == (const char *)SW_UNTRACED_ENV || !strcmp(reason, SW_UNTRACED_ENV))
+		return " (use syswatch run --follow-exec)";
+	if (!strcmp(reason, SW_UNTRACED_STATIC) || !strcmp(reason, SW_UNTRACED_GO))
+		return " (use strace for it)";
+	return "";
+}
+
 /* "syswatch: 2 children ran untraced: /a, /b, environment cleared
- * (use syswatch run --follow-exec)". */
+ * (use syswatch run --follow-exec)": one line per reason, in the order
+ * the reasons first appear. */
 static int untraced_line(const struct sw_model *m, char ***v, size_t *nv)
 {
-	char *paths = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&paths, &len);
-	if (!f)
-		return -ENOMEM;
-	for (size_t i = 0; i < m->nuntraced && i < UNTRACED_SHOWN; i++)
-		fprintf(f, "%s%s", i ? ", " : "", m->untraced[i].path);
-	if (m->nuntraced > UNTRACED_SHOWN)
-		fprintf(f, " and %zu more", m->nuntraced - UNTRACED_SHOWN);
-	if (fclose(f) != 0 || !paths) {
+	int rc = 0;
+	for (size_t r = 0; rc == 0 && r < m->nuntraced; r++) {
+		const char *reason = m->untraced[r].reason;
+		size_t seen = 0, n = 0;
+		for (size_t i = 0; i < r; i++)
+			seen += strcmp(m->untraced[i].reason, reason) == 0;
+		if (seen)
+			continue; /* its line is out */
+		char *paths = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&paths, &len);
+		if (!f)
+			return -ENOMEM;
+		for (size_t i = r; i < m->nuntraced; i++) {
+			if (strcmp(m->untraced[i].reason, reason) != 0)
+				continue;
+			if (n < UNTRACED_SHOWN)
+				fprintf(f, "%s%s", n ? ", " : "", m->untraced[i].path);
+			n++;
+		}
+		if (n > UNTRACED_SHOWN)
+			fprintf(f, " and %zu more", n - UNTRACED_SHOWN);
+		if (fclose(f) != 0 || !paths) {
+			free(paths);
+			return -ENOMEM;
+		}
+		rc = add_line(v, nv, "syswatch: %zu %s ran untraced: %s, %s%s", n,
+			      n == 1 ? "child" : "children", paths, reason,
+			      untraced_advice(reason));
 		free(paths);
-		return -ENOMEM;
 	}
-	int rc = add_line(v, nv, "syswatch: %zu %s ran untraced: %s, %s "
-			  "(use syswatch run --follow-exec)", m->nuntraced,
-			  m->nuntraced == 1 ? "child" : "children", paths,
-			  m->untraced[0].reason);
-	free(paths);
 	return rc;
 }
 
@@ -209,7 +233,13 @@ int sw_report_warnings(const struct sw_model *m, char ***out, size_t *n)
 			      "in their process's segment: their calls are not "
 			      "counted",
 			      lost);
-	if (rc == 0 && m->nprocs == 0)
+	if (rc == 0 && m->nprocs == 0 && m->segs_skipped)
+		rc = add_line(&v, &nv,
+			      "syswatch: no process could be reported: %" PRIu32
+			      " segment%s refused (a bad header, or unreadable); "
+			      "the shim was loaded", m->segs_skipped,
+			      m->segs_skipped == 1 ? " was" : "s were");
+	else if (rc == 0 && m->nprocs == 0)
 		rc = add_line(&v, &nv,
 			      "syswatch: no process reported anything: the "
 			      "program did not load the shim (setuid, or "

@@ -84,9 +84,14 @@ static int open_entry(int userfd, const char *userdir, const char *name,
 {
 	char path[sizeof(s->path)], err[300];
 	if (!session_pid(name) ||
-	    fstatat(userfd, name, st, AT_SYMLINK_NOFOLLOW) < 0 ||
-	    !S_ISDIR(st->st_mode) || st->st_uid != geteuid())
+	    fstatat(userfd, name, st, AT_SYMLINK_NOFOLLOW) < 0)
 		return -ENOENT;
+	if (S_ISLNK(st->st_mode))
+		return -ELOOP;
+	if (!S_ISDIR(st->st_mode))
+		return -ENOTDIR;
+	if (st->st_uid != geteuid())
+		return -EPERM;
 	int n = snprintf(path, sizeof(path), "%s/%s", userdir, name);
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return -ENAMETOOLONG;
@@ -94,20 +99,37 @@ static int open_entry(int userfd, const char *userdir, const char *name,
 	return sw_session_open(s, path, err, sizeof(err));
 }
 
-/* Call fn for each abandoned session older than min_age_s seconds. */
+/* Call fn for each abandoned session older than min_age_s seconds. A
+ * user directory that is not ours to use (a planted symlink, another
+ * owner, open to others) is refused: -errno, with what and why in err.
+ * With tell, the entries refused inside it are named there. */
 static int each_abandoned(time_t min_age_s,
-			  int (*fn)(void *arg, struct sw_session *s), void *arg)
+			  int (*fn)(void *arg, struct sw_session *s), void *arg,
+			  FILE *tell, char *err, size_t errlen)
 {
 	char userdir[256];
-	if (sw_userdir_path(SW_SHM_BASE, userdir, sizeof(userdir)) < 0)
-		return -ENAMETOOLONG;
-	int fd = open(userdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -errno;
 	struct stat ust;
+	if (sw_userdir_path(SW_SHM_BASE, userdir, sizeof(userdir)) < 0) {
+		snprintf(err, errlen, "the user directory's path is too long");
+		return -ENAMETOOLONG;
+	}
+	if (lstat(userdir, &ust) < 0 && errno == ENOENT)
+		return 0; /* nothing was ever left */
+	int rc = sw_userdir_ensure(userdir, err, errlen); /* says why not */
+	if (rc < 0)
+		return rc;
+	int fd = open(userdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		rc = -errno;
+		snprintf(err, errlen, "%s: %s", userdir, strerror(-rc));
+		return rc;
+	}
+	/* Checked again on what we opened: it may have been swapped. */
 	if (fstat(fd, &ust) < 0 || ust.st_uid != geteuid() ||
 	    (ust.st_mode & 0077)) {
 		close(fd); /* not our private directory: touch nothing */
+		snprintf(err, errlen, "%s changed while being opened: refusing "
+			 "to use it", userdir);
 		return -EPERM;
 	}
 	DIR *d = fdopendir(fd);
@@ -116,12 +138,17 @@ static int each_abandoned(time_t min_age_s,
 		return -errno;
 	}
 	time_t now = time(NULL);
-	int rc = 0;
 	struct dirent *de;
 	while (rc == 0 && (de = readdir(d)) != NULL) {
 		struct sw_session s = {.dirfd = -1};
 		struct stat st;
-		if (open_entry(dirfd(d), userdir, de->d_name, &s, &st) < 0)
+		int e = open_entry(dirfd(d), userdir, de->d_name, &s, &st);
+		if (e < 0 && e != -ENOENT && tell)
+			fprintf(tell, "syswatch: refused %s/%s: %s; left alone\n", userdir,
+				de->d_name, e == -ELOOP ? "a symbolic link, never followed"
+				: e == -ENOTDIR ? "not a directory"
+				: e == -EPERM ? "not ours (another owner)" : strerror(-e));
+		if (e < 0)
 			continue;
 		if (now - st.st_mtime >= min_age_s && !session_live(&s, de->d_name))
 			rc = fn(arg, &s);
@@ -140,7 +167,8 @@ static int remove_one(void *arg, struct sw_session *s)
 
 void sw_recover_sweep_stale(void)
 {
-	each_abandoned(SW_STALE_AGE_S, remove_one, NULL);
+	char err[512];
+	each_abandoned(SW_STALE_AGE_S, remove_one, NULL, NULL, err, sizeof(err));
 }
 
 struct recover_ctx {
@@ -192,10 +220,10 @@ int sw_cmd_recover(const struct sw_cli *cli)
 	c.out = sw_output_open(cli->output);
 	if (!c.out)
 		return 1;
-	int rc = each_abandoned(0, salvage, &c);
+	char err[512];
+	int rc = each_abandoned(0, salvage, &c, c.out, err, sizeof(err));
 	if (rc < 0)
-		sw_error("cannot scan /dev/shm/syswatch-%u: %s", (unsigned)getuid(),
-			 strerror(-rc));
+		sw_error("nothing recovered: %s", err);
 	else if (!c.found && !c.failed)
 		fprintf(c.out, "syswatch: nothing to recover\n");
 	if (c.out != stderr && fclose(c.out) != 0)

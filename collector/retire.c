@@ -114,6 +114,10 @@ int sw__retire(struct sw_engine *e, struct sw_segrec *r, uint64_t *moved)
 			      strerror(-rc));
 	else
 		proc_end(e, r, c.state, c.exit_status, c.end_ticks, c.lost);
+	if (rc == 0 && c.state == SW_SEG_EXECED && sw__untraced_image(e, r) < 0)
+		return -ENOMEM;
+	free(r->exec_path);
+	r->exec_path = NULL;
 	if (r->ring_errors > SW_RING_ERRORS_SHOWN)
 		sw_model_warn(e->m, "syswatch: %s/%s: %u more corrupt rings",
 			      e->sess->path, r->name,

@@ -72,7 +72,7 @@ static bool is_spawn(uint32_t fn)
 static bool sink_want(void *arg, uint32_t fn)
 {
 	(void)arg;
-	return starts_program(fn);
+	return starts_program(fn) || fn == SW_FN_vfork;
 }
 
 /* Children that ran untraced. An exec is recorded before it is tried
@@ -80,10 +80,16 @@ static bool sink_want(void *arg, uint32_t fn)
  * posix_spawn and system are recorded once, after the fact. */
 static int note_untraced(struct sw_engine *e, const Sw__Event *ev)
 {
+	if (ev->has_fn && ev->fn == SW_FN_vfork && ev->has_result && ev->result > 0 &&
+	    ev->result <= INT32_MAX)
+		return sw__vfork_child(e, (int32_t)ev->result);
 	if (!ev->has_fn || !starts_program(ev->fn))
 		return 0;
 	bool failed = ev->has_err;
 	bool lost = ev->has_aux && ev->aux == 1;
+	if (!is_spawn(ev->fn) && !lost)
+		sw__exec_seen(e->cur, ev->fn, e->cur_tid, ev->has_path ? ev->path.data : NULL,
+			      ev->has_path ? ev->path.len : 0, failed);
 	if (failed && !is_spawn(ev->fn)) {
 		sw_model_untraced_failed(e->m, e->cur->pid, e->cur_tid, ev->fn);
 		return 0;

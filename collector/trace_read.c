@@ -247,11 +247,27 @@ out:
 	return rc;
 }
 
+/* The model keeps static reasons: the one of ours the trace names (the
+ * environment one for older traces and unknown text). */
+static const char *known_reason(const char *text)
+{
+	static const char *const reasons[] = {
+#define REASON(s) s,
+		SW_UNTRACED_REASONS(REASON)
+#undef REASON
+	};
+	for (size_t i = 0; text && i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		if (strcmp(text, reasons[i]) == 0)
+			return reasons[i];
+	return SW_UNTRACED_ENV;
+}
+
 static int on_summary(struct reader *r, const Sw__Summary *s)
 {
 	r->m->wall_ns = s->wall_ns;
 	r->m->has_exit = s->has_exit_status;
 	r->m->exit_status = s->exit_status;
+	r->m->segs_skipped = s->has_segments_skipped ? s->segments_skipped : 0;
 	for (size_t i = 0; i < s->n_untraced; i++) {
 		const Sw__UntracedChild *u = s->untraced[i];
 		char path[SW_PATH_MAX + 1];
@@ -262,9 +278,8 @@ static int on_summary(struct reader *r, const Sw__Summary *s)
 		if (n)
 			memcpy(path, u->path.data, n);
 		path[n] = '\0';
-		/* Only one reason is recorded today; keep the text static. */
 		if (sw_model_untraced_add(r->m, u->pid, 0, SW_FN_COUNT,
-					  n ? path : NULL, SW_UNTRACED_ENV) < 0)
+					  n ? path : NULL, known_reason(u->reason)) < 0)
 			return fail(r, -ENOMEM, "out of memory");
 	}
 	r->have_summary = true;

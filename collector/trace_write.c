@@ -252,6 +252,8 @@ int sw_trace_summary(struct sw_trace_writer *w, const struct sw_model *m)
 	s.dropped_events = sw_model_dropped_total(m);
 	s.has_exit_status = m->has_exit;
 	s.exit_status = m->exit_status;
+	s.has_segments_skipped = m->segs_skipped != 0;
+	s.segments_skipped = m->segs_skipped;
 	size_t nu = m->nuntraced;
 	Sw__UntracedChild *u = calloc(nu ? nu : 1, sizeof(*u));
 	Sw__UntracedChild **up = calloc(nu ? nu : 1, sizeof(*up));

@@ -26,3 +26,12 @@ set_tests_properties(test_cli_recover PROPERTIES SKIP_RETURN_CODE 77 LABELS e2e 
 add_test(NAME test_run_signals COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/test_run_signals.sh
          $<TARGET_FILE:syswatch>)
 set_tests_properties(test_run_signals PROPERTIES SKIP_RETURN_CODE 77 LABELS e2e TIMEOUT 60)
+# Inputs a new user or an attacker hands the CLI (issue 10, point 7): a
+# FIFO, a truncated trace, planted symlinks, a bad segment header, a
+# static program behind a traced shell.
+add_test(NAME test_cli_inputs COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/test_cli_inputs.sh
+         $<TARGET_FILE:syswatch> ${CMAKE_BINARY_DIR}/tests/robust/rb_static)
+set_tests_properties(test_cli_inputs PROPERTIES SKIP_RETURN_CODE 77 LABELS e2e TIMEOUT 60)
+# make test installs what the tests need (issue 10, point 7).
+add_test(NAME test_deps COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/test_deps.sh ${CMAKE_SOURCE_DIR})
+set_tests_properties(test_deps PROPERTIES LABELS unit TIMEOUT 30)
