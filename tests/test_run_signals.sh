@@ -33,24 +33,26 @@ want=$(bash -c "trap '' INT HUP PIPE; grep SigIgn /proc/self/status")
 got=$(bash -c "trap '' INT HUP PIPE; '$SW' run -o /dev/null -- grep SigIgn /proc/self/status")
 [ "$got" = "$want" ] || fail "trap '' INT HUP PIPE: '$got', want '$want'"
 
+# signalled SIG WANT CMD...: run CMD in the background, send SIG to it
+# once it runs, and check its exit status.
+signalled() {
+	sig=$1 want=$2
+	shift 2
+	"$@" >/dev/null 2>&1 &
+	p=$!
+	sleep 0.3
+	kill -"$sig" $p
+	wait $p
+	rc=$?
+	[ $rc = "$want" ] || fail "$*: killed with SIG$sig returned $rc, want $want"
+}
+
 # 2. nohup: SIGHUP sent to syswatch is ignored by both, as by `nohup sleep`.
-nohup "$SW" run -o "$T/hup.txt" -- sleep 1 >/dev/null 2>&1 &
-p=$!
-sleep 0.3
-kill -HUP $p
-wait $p
-rc=$?
-[ $rc = 0 ] || fail "nohup syswatch run killed with SIGHUP returned $rc, want 0"
+signalled HUP 0 nohup "$SW" run -o "$T/hup.txt" -- sleep 1
 
 # 3. SIGTERM sent to syswatch reaches the program, which dies of it;
 #    syswatch exits as it did and says so.
-"$SW" run --per-process -o "$T/term.txt" -- sleep 5 &
-p=$!
-sleep 0.3
-kill -TERM $p
-wait $p
-rc=$?
-[ $rc = 143 ] || fail "SIGTERM: syswatch returned $rc, want 143"
+signalled TERM 143 "$SW" run --per-process -o "$T/term.txt" -- sleep 5
 grep -q "^process [0-9]* (sleep), killed by SIGTERM:" "$T/term.txt" ||
 	fail "no 'killed by SIGTERM' in: $(cat "$T/term.txt")"
 

@@ -273,32 +273,53 @@ Test(verdicts, ordinary_fast_programs_get_no_clear_cause)
 	}
 }
 
+/* The real interpreter (not a launcher script such as pyenv's), or skip. */
+static void vd_python(char *py, size_t cap)
+{
+	if (e2e_capture_line("python3 -c 'import sys; print(sys.executable)'", py, cap) != 0 ||
+	    access(py, X_OK) != 0) {
+		printf("SKIPPED: python3 not found\n");
+		fflush(stdout);
+		cr_skip_test("python3 not found");
+	}
+}
+
+/* The import scenario (tests/locks/run_scenario.sh) under syswatch run
+ * --diagnose in mode (slow|plain), modules and threads as given, extra
+ * (VAR=VALUE or NULL) for the program; its trace is r->work/trace.pb and
+ * its JSON report r->work/report.json. */
+static void vd_import(struct vd_run *r, const char *tag, const char *mode, const char *modules,
+		      const char *threads, char *extra)
+{
+	char py[4096];
+	vd_python(py, sizeof py);
+	cr_assert_eq(e2e_tmpdir(r->work, sizeof r->work, tag), 0);
+	char trace[4200], args[4400], log[4200];
+	vd_path(trace, sizeof trace, r->work, "trace.pb");
+	snprintf(args, sizeof args, "--diagnose --trace %s", trace);
+	setenv("LK_RUN_ARGS", args, 1);
+	setenv("LK_MODULES", modules, 1);
+	setenv("LK_THREADS", threads, 1);
+	char *av[] = {"bash", VD_LOCKS_SCRIPT, py, r->work, (char *)mode, extra, NULL};
+	vd_path(log, sizeof log, r->work, "script.log");
+	int rc = lk_run(av, log, 200);
+	unsetenv("LK_RUN_ARGS");
+	unsetenv("LK_MODULES");
+	unsetenv("LK_THREADS");
+	if (rc != 0)
+		vd_fail_log(r->work, log);
+	cr_assert_eq(rc, 0, "run_scenario.sh exited %d", rc);
+}
+
 /* 32 Python threads import a package from a slow filesystem: futex
  * dominates the table, the holders were in slow file calls. */
 Test(verdicts, the_import_scenario_is_lock_amplification)
 {
-	char py[4096], why[256];
-	if (e2e_capture_line("python3 -c 'import sys; print(sys.executable)'", py, sizeof py) != 0 ||
-	    access(py, X_OK) != 0) {
-		snprintf(why, sizeof why, "python3 not found");
-		printf("SKIPPED: %s\n", why);
-		fflush(stdout);
-		cr_skip_test("%s", why);
-	}
 	struct vd_run r = {0};
-	cr_assert_eq(e2e_tmpdir(r.work, sizeof r.work, "vd-import"), 0);
-	char trace[4200], args[4400], log[4200];
+	vd_import(&r, "vd-import", "slow", "40", "32", NULL);
+	char trace[4200], log[4200];
 	vd_path(trace, sizeof trace, r.work, "trace.pb");
-	snprintf(args, sizeof args, "--diagnose --trace %s", trace);
-	setenv("LK_RUN_ARGS", args, 1);
-	setenv("LK_MODULES", "40", 1);
-	char *av[] = {"bash", VD_LOCKS_SCRIPT, py, r.work, "slow", NULL};
 	vd_path(log, sizeof log, r.work, "script.log");
-	int rc = lk_run(av, log, 200);
-	unsetenv("LK_RUN_ARGS");
-	if (rc != 0)
-		vd_fail_log(r.work, log);
-	cr_assert_eq(rc, 0, "run_scenario.sh exited %d", rc);
 	/* The short forms from the same trace, as run_verdict.sh makes them. */
 	const char *sw = e2e_syswatch();
 	cr_assert_not_null(sw);
@@ -326,43 +347,14 @@ Test(verdicts, the_import_scenario_is_lock_amplification)
 	vd_done(&r);
 }
 
-/* The real interpreter (not a launcher script such as pyenv's), or skip. */
-static void vd_python(char *py, size_t cap)
-{
-	if (e2e_capture_line("python3 -c 'import sys; print(sys.executable)'", py, cap) != 0 ||
-	    access(py, X_OK) != 0) {
-		printf("SKIPPED: python3 not found\n");
-		fflush(stdout);
-		cr_skip_test("python3 not found");
-	}
-}
-
 /* Issue 10, point 9: 24 threads import a package whose module bodies sleep
  * 150 ms, from a plain directory. The lock analysis attributes the waits
  * to the importing holder, which was sleeping: still lock amplification,
  * the evidence saying the holders slept. */
 Test(verdicts, holders_sleeping_in_module_bodies_is_lock_amplification)
 {
-	char py[4096];
-	vd_python(py, sizeof py);
 	struct vd_run r = {0};
-	cr_assert_eq(e2e_tmpdir(r.work, sizeof r.work, "vd-import-sleep"), 0);
-	char trace[4200], args[4400], log[4200];
-	vd_path(trace, sizeof trace, r.work, "trace.pb");
-	snprintf(args, sizeof args, "--diagnose --trace %s", trace);
-	setenv("LK_RUN_ARGS", args, 1);
-	setenv("LK_MODULES", "10", 1);
-	setenv("LK_THREADS", "24", 1);
-	char *av[] = {"bash", VD_LOCKS_SCRIPT, py, r.work, "plain", "SCENARIO_BODY=sleep:150",
-		      NULL};
-	vd_path(log, sizeof log, r.work, "script.log");
-	int rc = lk_run(av, log, 200);
-	unsetenv("LK_RUN_ARGS");
-	unsetenv("LK_MODULES");
-	unsetenv("LK_THREADS");
-	if (rc != 0)
-		vd_fail_log(r.work, log);
-	cr_assert_eq(rc, 0, "run_scenario.sh exited %d", rc);
+	vd_import(&r, "vd-import-sleep", "plain", "10", "24", "SCENARIO_BODY=sleep:150");
 	char p[4200];
 	vd_path(p, sizeof p, r.work, "report.json");
 	r.diag = lk_load(p);
