@@ -307,9 +307,10 @@ struct pass_ctx {
 	uint64_t *moved;
 };
 
-/* Runs under the SIGBUS guard: only touches the mapping, the views and
- * the engine's finished-thread list (whose entries are complete before
- * they are counted). */
+/* Runs under the SIGBUS guard: only touches the mapping, the views, the
+ * engine's finished-thread list (whose entries are complete before they
+ * are counted), the segment's summed record and the model's warnings
+ * (neither is touched while the mapping is being read). */
 static int pass_guarded(void *arg)
 {
 	struct pass_ctx *p = arg;

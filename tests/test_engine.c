@@ -399,3 +399,78 @@ Test(engine, the_trace_gets_events_and_the_same_counters)
 	sw_model_free(&back);
 	drop_seg(&f);
 }
+
+/* --- hostile slots (issue 10, point 6) ------------------------------------ */
+
+/* The thread of slot i ends (as the shim's thread exit does). */
+static void exit_slot(struct fake *f, uint32_t i)
+{
+	slot(f, i)->end_ticks = sw_mono_ns();
+	__atomic_store_n(&slot(f, i)->state, SW_SLOT_EXITED, __ATOMIC_RELEASE);
+}
+
+Test(engine, impossible_counters_are_left_out_and_named)
+{
+	start_engine(NULL);
+	struct fake f = make_seg(getpid(), 0, my_start(), true);
+	claim(&f, 0, 100);
+	call(&f, 0, SW_ROW_read, 500, false);
+	call(&f, 0, SW_ROW_openat, 700, true);
+	counters(&f, 0)[SW_ROW_openat].errors = 5; /* 1 call */
+	exit_slot(&f, 0);
+	claim(&f, 1, 101);
+	call(&f, 1, SW_ROW_read, 900, false);
+	exit_slot(&f, 1);
+	pass();
+	cr_assert_eq(slot(&f, 0)->state, SW_SLOT_FREE, "the corrupt slot is given back");
+	cr_assert_eq(model.sums[SW_ROW_openat].calls, 0, "the corrupt slot is not added in");
+	cr_assert_eq(model.sums[SW_ROW_read].calls, 1, "the plausible one is");
+	cr_assert(warned("slot 0 (thread 100) is corrupt (row"), "not named");
+	cr_assert(warned("more errors than calls"));
+	char who[64];
+	snprintf(who, sizeof(who), "process %d (fake)", (int)getpid());
+	cr_assert(warned(who), "the process is not named");
+	cr_assert_eq(sw_engine_finish(eng), 0);
+	drop_seg(&f);
+}
+
+Test(engine, a_slot_exited_again_without_a_new_claim_is_refused)
+{
+	start_engine(NULL);
+	struct fake f = make_seg(getpid(), 0, my_start(), true);
+	claim(&f, 0, 100);
+	call(&f, 0, SW_ROW_read, 500, false);
+	exit_slot(&f, 0);
+	pass();
+	cr_assert_eq(model.sums[SW_ROW_read].calls, 1);
+	/* Another process writes counters and flips it, same generation. */
+	for (int k = 0; k < 3; k++) {
+		slot(&f, 0)->tid = 100;
+		call(&f, 0, SW_ROW_read, 500, false);
+		exit_slot(&f, 0);
+		pass();
+	}
+	cr_assert_eq(sw_engine_finish(eng), 0);
+	cr_assert_eq(model.sums[SW_ROW_read].calls, 1, "phantom threads were added in");
+	cr_assert_eq(model.ntids, 1);
+	cr_assert(warned("set to exited again without a new thread"));
+	drop_seg(&f);
+}
+
+Test(engine, threads_beyond_what_a_segment_may_keep_are_summed, .timeout = 60)
+{
+	enum { N = 4200 };
+	start_engine(NULL);
+	struct fake f = make_seg(getpid(), 0, my_start(), true);
+	for (int k = 0; k < N; k++) {
+		claim(&f, 0, 1000 + k);
+		call(&f, 0, SW_ROW_read, 500, false);
+		exit_slot(&f, 0);
+		pass();
+	}
+	cr_assert_eq(sw_engine_finish(eng), 0);
+	cr_assert_eq(model.sums[SW_ROW_read].calls, N, "every call is still counted");
+	cr_assert_leq(model.nthreads, 4096 + 1, "%zu thread records", model.nthreads);
+	cr_assert(warned("threads beyond the first 4096 are counted together"));
+	drop_seg(&f);
+}
