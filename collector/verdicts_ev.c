@@ -242,8 +242,8 @@ void sw__say_holders(struct sw__ebuf *b, const struct sw__vctx *c, double frac)
 		shown++;
 	}
 	bool meta = c->g[SW__G_META].total_ns >= c->g[SW__G_READ].total_ns;
-	sw__say(b, ", %s in file calls in all: lock amplification of %s (--locks for "
-		   "every holder)", sw__dur(io[0]).s,
+	sw__say(b, ", %s in file calls in all: lock amplification of %s (--locks=full "
+		   "for every holder)", sw__dur(io[0]).s,
 		io[1] > io[0] ? "network waits" : meta ? "slow metadata" : "slow reads");
 }
 
