@@ -113,6 +113,14 @@ static const struct {
 	{"collect", SW_CMD_COLLECT, C_COLLECT},
 	{"export", SW_CMD_EXPORT, C_EXPORT},
 };
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+/* collect is started by the shim, never typed: --help and completion
+ * leave it out, as they leave out its options. */
+static bool internal_cmd(unsigned mask)
+{
+	return mask == C_COLLECT;
+}
 
 /* Does the option take an optional argument (--locks[=full])? getopt
  * takes it only attached (--locks=full), so `--locks -- CMD` still works. */
@@ -124,6 +132,34 @@ static bool optional(const struct opt *o)
 void sw_cli_version(FILE *f)
 {
 	fprintf(f, "syswatch %s\n", SW_VERSION);
+}
+
+void sw_cli_list_commands(FILE *f)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!internal_cmd(commands[i].mask))
+			fprintf(f, "%s\n", commands[i].name);
+}
+
+int sw_cli_list_options(FILE *f, const char *command)
+{
+	unsigned mask = 0;
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(command, commands[i].name) && !internal_cmd(commands[i].mask))
+			mask = commands[i].mask;
+	if (!mask)
+		return -EINVAL;
+	for (size_t i = 0; i < NOPTS; i++) {
+		const struct opt *o = &opts[i];
+		if (!(o->cmds & mask) || internal_cmd(o->cmds))
+			continue;
+		if (o->id < 256)
+			fprintf(f, "-%c\n", o->id);
+		fprintf(f, "--%s\n", o->name);
+		if (optional(o)) /* "[=full]": the attached form too */
+			fprintf(f, "--%s%.*s\n", o->name, (int)strlen(o->arg) - 2, o->arg + 1);
+	}
+	return 0;
 }
 
 void sw_cli_usage(FILE *f)
@@ -140,8 +176,8 @@ void sw_cli_usage(FILE *f)
 	      "Options:\n", f);
 	for (size_t i = 0; i < NOPTS; i++) {
 		const struct opt *o = &opts[i];
-		if (o->cmds == C_COLLECT)
-			continue; /* internal */
+		if (internal_cmd(o->cmds))
+			continue;
 		char left[64];
 		const char *sep = o->arg && !optional(o) ? " " : "";
 		if (o->id < 256)
@@ -333,8 +369,14 @@ int sw_cli_parse(int argc, char **argv, struct sw_cli *cli, char *err,
 		cli->cmd = SW_CMD_VERSION;
 		return 0;
 	}
+	if (!strcmp(c, "list")) { /* hidden: words for the shell's completion */
+		cli->cmd = SW_CMD_LIST;
+		cli->args = argv + 2;
+		cli->nargs = argc - 2;
+		return 0;
+	}
 	unsigned mask = 0;
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+	for (size_t i = 0; i < NCOMMANDS; i++) {
 		if (!strcmp(c, commands[i].name)) {
 			cli->cmd = commands[i].cmd;
 			mask = commands[i].mask;
