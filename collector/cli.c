@@ -168,7 +168,7 @@ void sw_cli_usage(FILE *f)
 	      "       syswatch report [OPTIONS] TRACE\n"
 	      "       syswatch report --recover [OPTIONS]\n"
 	      "       syswatch export --format chrome|html [-o FILE] TRACE\n"
-	      "       syswatch --help | --version\n"
+	      "       syswatch -h|--help | -V|--version\n"
 	      "\n"
 	      "Count the system calls of CMD and of every process and thread\n"
 	      "it starts, without ptrace, and print strace -c -f -w's table.\n"
