@@ -11,7 +11,7 @@
 #                            find their files
 # The Debian package is tested apart (make test-deb): it installs into the
 # system, which the tests here never touch.
-foreach(t demo man completion)
+foreach(t demo man completion install)
   add_test(NAME firstcontact_${t} COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/test_${t}.sh)
   set_tests_properties(firstcontact_${t} PROPERTIES
     LABELS firstcontact
