@@ -44,8 +44,9 @@ for c in $(sed -nE 's/^(usage:)? *syswatch ([a-z]+) .*/\2/p' "$tmp/help.txt" | s
 done
 
 # Environment: every SYSWATCH_ variable the shim or the collector reads
-# (getenv, env_num, sw_env), and every one the page names is read.
-grep -ohE '(getenv|env_num|sw_env)\("SYSWATCH_[A-Z_]+"' "$src_dir"/preload/*.c "$src_dir"/collector/*.c |
+# (getenv, env_num, sw_env; in sub-folders too), and every one the page
+# names is read.
+grep -rohE --include='*.c' '(getenv|env_num|sw_env)\("SYSWATCH_[A-Z_]+"' "$src_dir/preload" "$src_dir/collector" |
 	grep -oE 'SYSWATCH_[A-Z_]+' | sort -u >"$tmp/src.env"
 section ENVIRONMENT | grep -oE 'SYSWATCH_[A-Z_]+' | sort -u >"$tmp/man.env"
 check "every SYSWATCH_ variable the sources read is under ENVIRONMENT ($(wc -l <"$tmp/src.env"))" \
