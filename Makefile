@@ -5,6 +5,7 @@
 #   make test    install, build, run every test (plus the sanitizer build)
 #   make bench   the speed figures quoted in the README
 #   make fuzz    the libFuzzer targets, FUZZ_SECONDS (600) each; fuzz-short: 20 s
+#   make deb     the Debian package (tool, shim, man page, bash completion)
 #
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
@@ -20,9 +21,10 @@ JOBS       ?= 2
 # chromium: the HTML timeline's screenshot test.
 DEB_PACKAGES := cmake make gcc pkg-config libprotobuf-c-dev protobuf-c-compiler \
                 libcriterion-dev libjson-c-dev libffi-dev fuse3 libfuse3-dev strace cppcheck \
-                clang clang-tidy libclang-rt-14-dev chromium
+                clang clang-tidy libclang-rt-14-dev \
+                man-db bash-completion dpkg-dev chromium
 
-.PHONY: all deps print-deps build demo test test-unit test-asan test-tsan fuzz fuzz-short bench lint tidy clean
+.PHONY: all deps print-deps build demo test test-unit test-asan test-tsan test-deb deb fuzz fuzz-short bench lint tidy clean
 
 all: build
 
@@ -51,8 +53,18 @@ build: deps $(BUILD)/CMakeCache.txt
 demo: build
 	@scenario/run_demo.sh $(BUILD)
 
-test: build lint test-asan test-tsan fuzz-short
+test: build lint test-asan test-tsan fuzz-short test-deb
 	cd $(BUILD) && ctest --output-on-failure -j 1
+
+# The Debian package: cpack in the build directory (cmake/package.cmake).
+deb: build
+	cd $(BUILD) && cpack -G DEB
+
+# The package installed into this system with dpkg -i, tried, and removed:
+# a step of its own, so no ctest test ever sees a syswatch in /usr/bin
+# (tests/test_deb.sh; skipped, saying why, when not root).
+test-deb: deb
+	tests/test_deb.sh $(BUILD)
 
 # Unit tests again under ASan+UBSan (the shim itself is never sanitized:
 # its runtime would be loaded into every traced program).

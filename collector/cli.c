@@ -30,6 +30,7 @@ enum opt_id {
 	O_COLUMNS = 'U',
 	O_OUTPUT = 'o',
 	O_HELP = 'h',
+	O_VERBOSE = 'v',
 	O_FORMAT = 256,
 	O_TRACE,
 	O_SESSION,
@@ -48,7 +49,7 @@ enum opt_id {
 static const struct opt {
 	int id;
 	const char *name;  /* long name */
-	const char *arg;   /* argument name, or NULL */
+	const char *arg;   /* argument name, or NULL; "[=...]": optional */
 	unsigned cmds;     /* C_* that accept it */
 	const char *help;
 } opts[] = {
@@ -77,8 +78,11 @@ static const struct opt {
 	 "text (strace's table, default) or json; export: chrome or html"},
 	{O_TRACE, "trace", "FILE", C_RUN | C_COLLECT,
 	 "also keep the full trace in FILE (or $SYSWATCH_TRACE)"},
-	{O_LOCKS, "locks", NULL, C_RUN | C_REPORT,
-	 "after the table, who held the locks others waited on, and why"},
+	{O_LOCKS, "locks", "[=full]", C_RUN | C_REPORT,
+	 "after the table, who held the locks others waited on, and why "
+	 "(the top ones; =full: all the detail)"},
+	{O_VERBOSE, "verbose", NULL, C_RUN | C_REPORT,
+	 "unabbreviated reports: --locks prints as --locks=full"},
 	{O_FOLLOW_EXEC, "follow-exec", NULL, C_RUN,
 	 "keep tracing children whose environment drops the shim"},
 	{O_PER_PROCESS, "per-process", NULL, C_RUN | C_REPORT,
@@ -109,10 +113,53 @@ static const struct {
 	{"collect", SW_CMD_COLLECT, C_COLLECT},
 	{"export", SW_CMD_EXPORT, C_EXPORT},
 };
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+/* collect is started by the shim, never typed: --help and completion
+ * leave it out, as they leave out its options. */
+static bool internal_cmd(unsigned mask)
+{
+	return mask == C_COLLECT;
+}
+
+/* Does the option take an optional argument (--locks[=full])? getopt
+ * takes it only attached (--locks=full), so `--locks -- CMD` still works. */
+static bool optional(const struct opt *o)
+{
+	return o->arg && o->arg[0] == '[';
+}
 
 void sw_cli_version(FILE *f)
 {
 	fprintf(f, "syswatch %s\n", SW_VERSION);
+}
+
+void sw_cli_list_commands(FILE *f)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!internal_cmd(commands[i].mask))
+			fprintf(f, "%s\n", commands[i].name);
+}
+
+int sw_cli_list_options(FILE *f, const char *command)
+{
+	unsigned mask = 0;
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(command, commands[i].name) && !internal_cmd(commands[i].mask))
+			mask = commands[i].mask;
+	if (!mask)
+		return -EINVAL;
+	for (size_t i = 0; i < NOPTS; i++) {
+		const struct opt *o = &opts[i];
+		if (!(o->cmds & mask) || internal_cmd(o->cmds))
+			continue;
+		if (o->id < 256)
+			fprintf(f, "-%c\n", o->id);
+		fprintf(f, "--%s\n", o->name);
+		if (optional(o)) /* "[=full]": the attached form too */
+			fprintf(f, "--%s%.*s\n", o->name, (int)strlen(o->arg) - 2, o->arg + 1);
+	}
+	return 0;
 }
 
 void sw_cli_usage(FILE *f)
@@ -121,7 +168,7 @@ void sw_cli_usage(FILE *f)
 	      "       syswatch report [OPTIONS] TRACE\n"
 	      "       syswatch report --recover [OPTIONS]\n"
 	      "       syswatch export --format chrome|html [-o FILE] TRACE\n"
-	      "       syswatch --help | --version\n"
+	      "       syswatch -h|--help | -V|--version\n"
 	      "\n"
 	      "Count the system calls of CMD and of every process and thread\n"
 	      "it starts, without ptrace, and print strace -c -f -w's table.\n"
@@ -129,15 +176,16 @@ void sw_cli_usage(FILE *f)
 	      "Options:\n", f);
 	for (size_t i = 0; i < NOPTS; i++) {
 		const struct opt *o = &opts[i];
-		if (o->cmds == C_COLLECT)
-			continue; /* internal */
+		if (internal_cmd(o->cmds))
+			continue;
 		char left[64];
+		const char *sep = o->arg && !optional(o) ? " " : "";
 		if (o->id < 256)
 			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->id, o->name,
-				 o->arg ? " " : "", o->arg ? o->arg : "");
+				 sep, o->arg ? o->arg : "");
 		else
 			snprintf(left, sizeof(left), "    --%s%s%s", o->name,
-				 o->arg ? " " : "", o->arg ? o->arg : "");
+				 sep, o->arg ? o->arg : "");
 		fprintf(f, "  %-24s %s\n", left, o->help);
 	}
 	fputs("\n"
@@ -236,6 +284,14 @@ static int apply(struct sw_cli *cli, int id, const char *arg, char *err,
 		return 0;
 	case O_LOCKS:
 		cli->locks = true;
+		if (arg && strcmp(arg, "full") != 0)
+			return usage_err(err, errlen, "--locks=%s: unknown detail "
+					 "(only --locks=full)", arg);
+		if (arg)
+			cli->report.locks_full = true;
+		return 0;
+	case O_VERBOSE:
+		cli->report.locks_full = true;
 		return 0;
 	case O_FOLLOW_EXEC:
 		cli->follow_exec = true;
@@ -281,15 +337,17 @@ static void build(unsigned mask, char *shorts, struct option *longs)
 	for (size_t i = 0; i < NOPTS; i++) {
 		if (!(opts[i].cmds & mask))
 			continue;
+		int has = !opts[i].arg	       ? no_argument
+			  : optional(&opts[i]) ? optional_argument
+					       : required_argument;
 		if (opts[i].id < 256) {
 			shorts[s++] = (char)opts[i].id;
-			if (opts[i].arg)
+			if (has != no_argument)
+				shorts[s++] = ':';
+			if (has == optional_argument)
 				shorts[s++] = ':';
 		}
-		longs[l++] = (struct option){opts[i].name,
-					     opts[i].arg ? required_argument
-							 : no_argument,
-					     NULL, opts[i].id};
+		longs[l++] = (struct option){opts[i].name, has, NULL, opts[i].id};
 	}
 	shorts[s] = '\0';
 	longs[l] = (struct option){NULL, 0, NULL, 0};
@@ -311,8 +369,14 @@ int sw_cli_parse(int argc, char **argv, struct sw_cli *cli, char *err,
 		cli->cmd = SW_CMD_VERSION;
 		return 0;
 	}
+	if (!strcmp(c, "list")) { /* hidden: words for the shell's completion */
+		cli->cmd = SW_CMD_LIST;
+		cli->args = argv + 2;
+		cli->nargs = argc - 2;
+		return 0;
+	}
 	unsigned mask = 0;
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+	for (size_t i = 0; i < NCOMMANDS; i++) {
 		if (!strcmp(c, commands[i].name)) {
 			cli->cmd = commands[i].cmd;
 			mask = commands[i].mask;
@@ -322,7 +386,7 @@ int sw_cli_parse(int argc, char **argv, struct sw_cli *cli, char *err,
 		return usage_err(err, errlen, c[0] == '-' ? "unknown option '%s'"
 							  : "unknown command '%s'", c);
 
-	char shorts[2 * NOPTS + 3];
+	char shorts[3 * NOPTS + 3];
 	struct option longs[NOPTS + 1];
 	build(mask, shorts, longs);
 	int sub_argc = argc - 1;

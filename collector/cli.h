@@ -20,6 +20,7 @@ enum sw_cmd {
 	SW_CMD_REPORT,  /* syswatch report [opts] TRACE */
 	SW_CMD_COLLECT, /* syswatch collect --session DIR --root-pid PID */
 	SW_CMD_EXPORT,  /* syswatch export --format chrome|html [-o FILE] TRACE */
+	SW_CMD_LIST,    /* syswatch list KIND [COMMAND] (hidden: for completion) */
 };
 
 struct sw_cli {
@@ -52,5 +53,13 @@ void sw_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Print "syswatch <version>". */
 void sw_cli_version(FILE *f);
+
+/* Print the user commands (run, report, export), one a line. */
+void sw_cli_list_commands(FILE *f);
+
+/* Print the options command takes, one a line as typed ("-c",
+ * "--summary", "--locks", "--locks=full"), internal ones left out;
+ * -EINVAL if command is not a user command. */
+int sw_cli_list_options(FILE *f, const char *command);
 
 #endif

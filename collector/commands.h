@@ -24,6 +24,9 @@ int sw_cmd_collect(const struct sw_cli *cli);
 /* syswatch export (export.c): returns the exit status for main(). */
 int sw_cmd_export(const struct sw_cli *cli);
 
+/* syswatch list KIND (list.c): the words bash completion offers. */
+int sw_cmd_list(const struct sw_cli *cli);
+
 /* Open the trace file at path for reading; NULL after printing why (it
  * cannot be opened, or it is a directory). */
 FILE *sw_trace_fopen(const char *path);

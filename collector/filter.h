@@ -118,4 +118,8 @@ int sw_sel_lookup(const char *name, unsigned *classes, int *nr);
  * (-e trace=file). */
 unsigned sw_sel_class_parse(const char *name, bool legacy);
 
+/* The i-th class name sw_sel_class_parse knows, without its '%' ("desc",
+ * "%stat"), or NULL past the last (%lock is filter.c's own). */
+const char *sw_sel_class_name(size_t i);
+
 #endif

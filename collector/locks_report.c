@@ -14,11 +14,28 @@
 
 #include "syswatch/rows.h"
 
-#define LOCKS_SHOWN 10   /* locks described in detail */
-#define BLOCKERS_SHOWN 5 /* blockers per lock */
-#define ROWS_SHOWN 6     /* activity rows per blocker */
-#define CONDS_SHOWN 3    /* condition variables listed */
-#define WRAP 78          /* summary paragraph width */
+#define LOCKS_SHOWN 10 /* rows of the lock table */
+#define WRAP 78        /* summary paragraph width */
+
+/* How much of the detail each level prints. The short form is what a
+ * person reads first (make demo's report fits on two screens): the
+ * summary and the lock table are whole, the detail is cut to the few
+ * blockers that matter; full is the report as it always was. */
+static const struct detail {
+	uint32_t locks;    /* locks described in detail */
+	uint32_t blockers; /* blockers per lock */
+	uint32_t rows;     /* activity rows per blocker */
+	uint32_t conds;    /* condition variables listed (0: no section) */
+} details[] = {
+	[SW_LOCKS_SHORT] = {3, 3, 3, 0},
+	[SW_LOCKS_FULL] = {LOCKS_SHOWN, 5, 6, 3},
+};
+
+/* A printing pass: its level, and whether it left anything out. */
+struct pass {
+	const struct detail *d;
+	bool cut;
+};
 
 static double sec(uint64_t ns)
 {
@@ -243,11 +260,13 @@ static void lock_name(char *out, size_t cap, const struct sw_lockrep *r)
 		snprintf(out, cap, "%s %#" PRIx64, sw_prim_kind_name(r->kind), r->addr);
 }
 
-static void activity(FILE *f, const struct sw_locks *l, const struct sw_blocker *b)
+static void activity(FILE *f, struct pass *p, const struct sw_locks *l,
+		     const struct sw_blocker *b)
 {
 	uint32_t shown = 0;
 	bool outside_done = false;
-	for (uint32_t i = 0; i < b->nact && shown < ROWS_SHOWN; i++) {
+	uint32_t i = 0;
+	for (; i < b->nact && shown < p->d->rows; i++) {
 		const struct sw_activity *a = &l->report_act[b->act0 + i];
 		if (!outside_done && b->outside_ns > a->ns) {
 			fprintf(f, "        %9.6f s  %s\n", sec(b->outside_ns), SW_OUTSIDE_CALLS);
@@ -264,6 +283,8 @@ static void activity(FILE *f, const struct sw_locks *l, const struct sw_blocker 
 	}
 	if (!outside_done)
 		fprintf(f, "        %9.6f s  %s\n", sec(b->outside_ns), SW_OUTSIDE_CALLS);
+	if (i < b->nact)
+		p->cut = true;
 }
 
 static void unattributed(FILE *f, const struct sw_lockrep *r)
@@ -295,7 +316,8 @@ static void unattributed(FILE *f, const struct sw_lockrep *r)
 	fputc('\n', f);
 }
 
-static void one_lock(FILE *f, const struct sw_locks *l, const struct sw_lockrep *r)
+static void one_lock(FILE *f, struct pass *ps, const struct sw_locks *l,
+		     const struct sw_lockrep *r)
 {
 	char name[64];
 	lock_name(name, sizeof(name), r);
@@ -324,7 +346,8 @@ static void one_lock(FILE *f, const struct sw_locks *l, const struct sw_lockrep 
 	uint32_t rest = 0;
 	for (uint32_t k = 0; k < r->nblk; k++) {
 		const struct sw_blocker *b = &l->report_blk[r->blk0 + k];
-		if (k >= BLOCKERS_SHOWN) {
+		if (k >= ps->d->blockers) {
+			ps->cut = true;
 			rest++;
 			rest_ns += b->attributed_ns;
 			continue;
@@ -350,25 +373,29 @@ static void one_lock(FILE *f, const struct sw_locks *l, const struct sw_lockrep 
 			fprintf(f, "      module %s\n", b->module);
 		if (b->after_release)
 			fprintf(f, "      meanwhile:\n");
-		activity(f, l, b);
+		activity(f, ps, l, b);
 	}
 	if (rest)
 		fprintf(f, "    ... and %" PRIu32 " more blocker%s (%.6f s)\n", rest,
 			rest == 1 ? "" : "s", sec(rest_ns));
 }
 
-static void conds(FILE *f, const struct sw_locks *l)
+static void conds(FILE *f, struct pass *p, const struct sw_locks *l)
 {
 	const struct sw_locks_totals *t = &l->totals;
 	if (!t->cond_waits)
 		return;
+	if (!p->d->conds) {
+		p->cut = true; /* the summary gives their totals */
+		return;
+	}
 	fprintf(f, "\nCondition waits (pthread_cond_*: waiting for a signal, not lock "
 		   "contention): %" PRIu64 " waits by %" PRIu64 " threads, %.6f s summed, "
 		   "%.6f s wall, on %" PRIu64 " condition variable%s\n",
 		t->cond_waits, t->cond_waiters, sec(t->cond_wait_ns), sec(t->cond_wall_ns),
 		t->ncond, t->ncond == 1 ? "" : "s");
 	uint32_t shown = 0;
-	for (size_t e = 0; e < l->nreport && shown < CONDS_SHOWN; e++) {
+	for (size_t e = 0; e < l->nreport && shown < p->d->conds; e++) {
 		const struct sw_lockrep *r = &l->report[e];
 		if (r->kind != SW_PRIM_COND)
 			continue;
@@ -384,8 +411,9 @@ static void conds(FILE *f, const struct sw_locks *l)
 	}
 }
 
-int sw_locks_print(FILE *f, const struct sw_locks *l)
+int sw_locks_print(FILE *f, const struct sw_locks *l, enum sw_locks_detail level)
 {
+	struct pass p = {&details[level], false};
 	char *summary = sw_locks_summary(l);
 	if (!summary)
 		return -ENOMEM;
@@ -411,14 +439,19 @@ int sw_locks_print(FILE *f, const struct sw_locks *l)
 		}
 		if (t->nlocks > shown)
 			fprintf(f, "   ... %" PRIu64 " more\n", t->nlocks - shown);
+		uint32_t listed = shown;
 		shown = 0;
-		for (size_t e = 0; e < l->nreport && shown < LOCKS_SHOWN; e++) {
+		for (size_t e = 0; e < l->nreport && shown < p.d->locks; e++) {
 			if (l->report[e].kind == SW_PRIM_COND)
 				continue;
-			one_lock(f, l, &l->report[e]);
+			one_lock(f, &p, l, &l->report[e]);
 			shown++;
 		}
+		if (shown < listed)
+			p.cut = true;
 	}
-	conds(f, l);
+	conds(f, &p, l);
+	if (p.cut && level == SW_LOCKS_SHORT)
+		fprintf(f, "\n%s\n", SW_LOCKS_MORE);
 	return 0;
 }

@@ -13,6 +13,15 @@
 
 #define SW_OUTSIDE_CALLS "outside calls (CPU or untraced)"
 
+/* The last line of a short lock report that left something out. */
+#define SW_LOCKS_MORE "(the top locks and blockers only: --locks=full or -v prints them all)"
+
+/* How much of the lock report the text prints (JSON always has it all). */
+enum sw_locks_detail {
+	SW_LOCKS_SHORT, /* --locks: summary, lock table, top blockers */
+	SW_LOCKS_FULL,  /* --locks=full, -v: every detail */
+};
+
 /* The one-paragraph summary ("31 threads waited 172.7 s in total (5.4 s
  * wall) on ..."), malloc'ed, without a trailing newline; NULL if out of
  * memory. */
@@ -20,8 +29,10 @@ char *sw_locks_summary(const struct sw_locks *l);
 
 /* Print the lock report to f: the summary, the contended locks ranked by
  * total wait with their blockers and what those did, then the condition
- * waits. 0 or -ENOMEM. */
-int sw_locks_print(FILE *f, const struct sw_locks *l);
+ * waits; level cuts the detail (the full level prints every part; the
+ * short one prints a subset of its lines, then SW_LOCKS_MORE if it left
+ * anything out). 0 or -ENOMEM. */
+int sw_locks_print(FILE *f, const struct sw_locks *l, enum sw_locks_detail level);
 
 /* The "locks" array of the JSON report (see locks_json.c for the fields),
  * or NULL if out of memory. */

@@ -29,6 +29,8 @@ int main(int argc, char **argv)
 		return sw_cmd_collect(&cli);
 	case SW_CMD_EXPORT:
 		return sw_cmd_export(&cli);
+	case SW_CMD_LIST:
+		return sw_cmd_list(&cli);
 	}
 	return 2;
 }

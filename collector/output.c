@@ -320,7 +320,8 @@ int sw_report_write(FILE *f, const struct sw_model *m,
 		if (o->per_thread && rc == 0)
 			rc = sw_split_each(m, true, split_one, &c);
 		if (o->locks && rc == 0)
-			rc = sw_locks_print(f, o->locks);
+			rc = sw_locks_print(f, o->locks,
+					    o->locks_full ? SW_LOCKS_FULL : SW_LOCKS_SHORT);
 		if (o->paths && o->events && rc == 0)
 			rc = sw_paths_print(f, o->events);
 		if (o->net && o->events && rc == 0)

@@ -25,6 +25,7 @@ struct sw_report_opts {
 					   (filter.h), or NULL: everything */
 	const struct sw_locks *locks; /* --locks: the lock analysis to report
 					 after the table, or NULL */
+	bool locks_full;       /* --locks=full, -v: every detail of it */
 	bool per_process;      /* --per-process: a table per process */
 	bool per_thread;       /* --per-thread: a table per thread */
 	bool paths;            /* --paths: the files and directories report */

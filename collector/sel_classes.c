@@ -92,6 +92,11 @@ static const struct {
 	{"fstatfs", SW_SEL_FSTATFS, false},  {"%statfs", SW_SEL_STATFS_ANY, false},
 };
 
+const char *sw_sel_class_name(size_t i)
+{
+	return i < sizeof(class_names) / sizeof(class_names[0]) ? class_names[i].name : NULL;
+}
+
 unsigned sw_sel_class_parse(const char *name, bool legacy)
 {
 	for (size_t i = 0; i < sizeof(class_names) / sizeof(class_names[0]); i++)

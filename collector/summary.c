@@ -56,6 +56,11 @@ static const enum sw_sort sort_of_col[SW_NCOLS] = {
 	[SW_COL_WALL_AVG] = SW_SORT_AVG,
 };
 
+const char *sw_col_name(size_t i)
+{
+	return i < sizeof(col_names) / sizeof(col_names[0]) ? col_names[i].name : NULL;
+}
+
 int sw_col_parse(const char *name, size_t len, enum sw_col *out)
 {
 	for (size_t i = 0; i < sizeof(col_names) / sizeof(col_names[0]); i++) {

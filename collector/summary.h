@@ -93,6 +93,10 @@ int sw_sort_parse(const char *s, enum sw_sort *out);
  * avg); -EINVAL if unknown. */
 int sw_col_parse(const char *name, size_t len, enum sw_col *out);
 
+/* The i-th name -U and -S accept ("time", "total-time", ...), or NULL
+ * past the last: what `syswatch list columns` prints for completion. */
+const char *sw_col_name(size_t i);
+
 /* Collect and sort the rows of m; 0 or -ENOMEM. */
 int sw_summary_build(const struct sw_model *m, enum sw_sort key,
 		     struct sw_summary *out);

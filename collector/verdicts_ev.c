@@ -261,8 +261,8 @@ void sw__say_holders(struct sw__ebuf *b, const struct sw__vctx *c, const double 
 	if (k->outside_ns)
 		sw__say(b, "%s %s outside calls", shown ? "," : "", sw__dur(k->outside_ns).s);
 	bool meta = c->g[SW__G_META].total_ns >= c->g[SW__G_READ].total_ns;
-	sw__say(b, ", %s in file calls in all: lock amplification of %s (--locks for "
-		   "every holder)", sw__dur(ns[SW__HK_FILE]).s,
+	sw__say(b, ", %s in file calls in all: lock amplification of %s (--locks=full "
+		   "for every holder)", sw__dur(ns[SW__HK_FILE]).s,
 		top == SW__HK_FILE ? (meta ? "slow metadata" : "slow reads") : amplified[top]);
 }
 

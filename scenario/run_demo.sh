@@ -21,6 +21,12 @@
 #   SCENARIO_NO_SLOWFS=1    skip FUSE, use the libslowpath.so fallback
 #   SCENARIO_TRACER=auto    auto|syswatch|strace|none; auto = syswatch if built,
 #                           else strace -f -c -w, else none
+#   SCENARIO_TRACE=FILE     (syswatch) also keep the full trace in FILE, for
+#                           `syswatch report --locks=full FILE` afterwards
+#   SCENARIO_LOCKS=--locks  the lock report option given to syswatch run
+#
+# The output ends with syswatch's verdict: what the demo is for is said
+# before the run, so the last lines on the screen are the answer.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -130,19 +136,21 @@ if [ "$tracer" = auto ]; then
 	fi
 fi
 case $tracer in
-syswatch) run=("$build/syswatch" run -c --locks --) ;;
+syswatch)
+	run=("$build/syswatch" run -c "${SCENARIO_LOCKS:---locks}"
+		${SCENARIO_TRACE:+--trace "$SCENARIO_TRACE"} --) ;;
 strace) run=(strace -f -c -w -o /dev/stderr --) ;;
 none) run=() ;;
 *) die "SCENARIO_TRACER must be auto, syswatch, strace or none, not '$tracer'" ;;
 esac
 
 echo "== $threads threads import slowpkg at once ($order order): ${run[*]:-} $py import_app.py"
-status=0
-"${preload[@]}" "${run[@]}" "$py" "$here/import_app.py" --path "$app_path" \
-	--threads "$threads" --order "$order" || status=$?
 if [ "$tracer" = syswatch ]; then
-	echo "== strace -c would show futex dominating, as the table does; the lock report says who held the import locks and what they were doing"
+	echo "== strace -c would show futex dominating, as the table does; the lock report says who held the import locks and what they were doing (--locks=full for all of it)"
 else
 	echo "== the threads mostly waited on CPython's import locks (futex) while one thread read modules from the slow filesystem"
 fi
+status=0
+"${preload[@]}" "${run[@]}" "$py" "$here/import_app.py" --path "$app_path" \
+	--threads "$threads" --order "$order" || status=$?
 exit "$status"
