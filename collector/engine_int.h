@@ -23,6 +23,7 @@
 #define SW_SEG_ROWS_KEPT 131072u
 #define SW_TID_FOLDED (-1) /* the tid of that record */
 #define SW_UNSEEN_MAX 64   /* vfork children checked at the end */
+#define SW_SEG_UNTRACED_KEPT 256u /* untraced children named per segment */
 
 /* What we know of one thread slot between passes. */
 struct sw_slotview {
@@ -60,6 +61,7 @@ struct sw_segrec {
 	uint64_t rows_kept;         /* their rows */
 	struct sw_fin *fold;        /* the threads beyond, summed, or NULL */
 	uint64_t folded;            /* how many threads that is */
+	uint32_t untraced;          /* untraced children named from it */
 	char *exec_path;            /* its last exec not known to fail, or NULL */
 	uint32_t exec_fn;
 	int32_t exec_tid;

@@ -96,6 +96,16 @@ static int note_untraced(struct sw_engine *e, const Sw__Event *ev)
 	}
 	if (!lost || failed)
 		return 0;
+	/* Each costs memory, and the ring is the process's to write. */
+	if (e->cur->untraced >= SW_SEG_UNTRACED_KEPT) {
+		if (e->cur->untraced > SW_SEG_UNTRACED_KEPT)
+			return 0; /* said once */
+		e->cur->untraced++;
+		return sw_model_warn(e->m, "syswatch: process %d (%s): more than %u children "
+				     "ran untraced; the others are not named",
+				     (int)e->cur->pid, e->cur->proc.command, SW_SEG_UNTRACED_KEPT);
+	}
+	e->cur->untraced++;
 	char path[SW_PATH_MAX + 1];
 	size_t n = ev->has_path ? ev->path.len : 0;
 	if (n > SW_PATH_MAX)

@@ -19,6 +19,7 @@
 #include "engine.h"
 #include "proc.h"
 #include "syswatch.pb-c.h"
+#include "syswatch/calls.h"
 #include "syswatch/rows.h"
 #include "trace.h"
 
@@ -472,5 +473,45 @@ Test(engine, threads_beyond_what_a_segment_may_keep_are_summed, .timeout = 60)
 	cr_assert_eq(model.sums[SW_ROW_read].calls, N, "every call is still counted");
 	cr_assert_leq(model.nthreads, 4096 + 1, "%zu thread records", model.nthreads);
 	cr_assert(warned("threads beyond the first 4096 are counted together"));
+	drop_seg(&f);
+}
+
+/* An exec by slot i whose environment lost the shim (the shim's aux 1). */
+static void exec_lost(struct fake *f, uint32_t i, const char *path)
+{
+	Sw__Event ev = SW__EVENT__INIT;
+	uint8_t buf[SW_EVENT_MAX + 10];
+	ev.has_row = ev.has_fn = ev.has_start = ev.has_aux = ev.has_path = true;
+	ev.row = SW_ROW_execve;
+	ev.fn = SW_FN_execve;
+	ev.start = 1000;
+	ev.aux = 1;
+	ev.path.data = (uint8_t *)path;
+	ev.path.len = strlen(path);
+	size_t n = sw__event__pack(&ev, buf + 1);
+	buf[0] = (uint8_t)n; /* < 128 bytes */
+	struct sw_slot_header *s = slot(f, i);
+	for (size_t k = 0; k <= n; k++)
+		ring(f, i)[(s->head + k) & (RING - 1)] = buf[k];
+	__atomic_store_n(&s->head, s->head + n + 1, __ATOMIC_RELEASE);
+	s->events++;
+}
+
+/* The ring is the process's to write: it cannot make us keep more than
+ * a bounded number of untraced children's names. */
+Test(engine, untraced_children_named_per_segment_are_bounded)
+{
+	enum { N = 1000 };
+	start_engine(NULL);
+	struct fake f = make_seg(getpid(), 0, my_start(), true);
+	claim(&f, 0, 100);
+	for (int k = 0; k < N; k++) {
+		exec_lost(&f, 0, "/bin/child");
+		if (k % 50 == 49)
+			pass();
+	}
+	cr_assert_eq(sw_engine_finish(eng), 0);
+	cr_assert_eq(model.nuntraced, 256, "%zu untraced children kept", model.nuntraced);
+	cr_assert(warned("more than 256 children ran untraced; the others are not named"));
 	drop_seg(&f);
 }
