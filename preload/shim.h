@@ -79,7 +79,8 @@ struct sw_cap {
 	uint32_t sa_len;
 };
 
-struct sw_tls *sw__enter_slow(struct sw_tls *t) SW_HIDDEN;
+/* sp: the stack pointer of the wrapper calling (see sw__enter_busy). */
+struct sw_tls *sw__enter_slow(struct sw_tls *t, uintptr_t sp) SW_HIDDEN;
 struct sw_tls *sw__enter_busy(struct sw_tls *t, uintptr_t sp) SW_HIDDEN;
 
 /* The current stack pointer. */
@@ -97,7 +98,7 @@ static inline struct sw_tls *sw__enter(void)
 {
 	struct sw_tls *t = &sw__t;
 	if (__builtin_expect(t->gen != sw__g.gen || t->gen == 0, 0))
-		return sw__enter_slow(t);
+		return sw__enter_slow(t, sw__sp());
 	if (__builtin_expect(t->busy | t->rec_sp | (t->slot == NULL), 0))
 		return sw__enter_busy(t, sw__sp());
 	return t;

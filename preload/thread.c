@@ -107,12 +107,14 @@ static struct sw_slot_header *claim(struct sw_seg_header *h, uint32_t *index)
 	return s;
 }
 
-struct sw_tls *sw__enter_slow(struct sw_tls *t)
+struct sw_tls *sw__enter_slow(struct sw_tls *t, uintptr_t sp)
 {
 	uint32_t gen = __atomic_load_n(&sw__g.gen, __ATOMIC_ACQUIRE);
 	struct sw_seg_header *h = sw__g.seg;
-	if (gen == 0 || !sw__g.on || h == NULL || t->busy || t->rec_sp)
+	if (gen == 0 || !sw__g.on || h == NULL || t->busy)
 		return NULL;
+	if (t->rec_sp) /* nested in a claim, or left one with siglongjmp */
+		return sw__enter_busy(t, sp);
 	if (t->gen == gen) /* already tried: no slot for this thread */
 		return NULL;
 	sw__rec_begin(t);
@@ -186,7 +188,7 @@ struct sw_tls *sw__enter_busy(struct sw_tls *t, uintptr_t sp)
 		t->gap += 1;
 		sw__rec_end(t);
 		if (t->gen != sw__g.gen || t->gen == 0) /* left a claim half-way */
-			return sw__enter_slow(t);
+			return sw__enter_slow(t, sp);
 	}
 	return t->slot != NULL ? t : NULL;
 }
