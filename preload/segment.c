@@ -129,9 +129,8 @@ static void note_failure(char *path, size_t seg_end, const char *why, long err)
 {
 	char *p = path + seg_end - 4; /* over ".seg" */
 	*p++ = '.';
-	size_t n = strlen(why);
-	memcpy(p, why, n);
-	p += n;
+	while (*why)
+		*p++ = *why++;
 	*p++ = '-';
 	p = put_u64(p, (unsigned long long)-err);
 	memcpy(p, ".fail", 6);
