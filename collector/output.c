@@ -168,11 +168,15 @@ static int thread_drop_lines(const struct sw_model *m, char ***v, size_t *nv)
 	qsort(idx, k, sizeof(*idx), by_drops);
 	for (size_t i = 0; rc == 0 && i < k && i < 8; i++) {
 		const struct sw_model_thread *t = &m->threads[idx[i]];
+		char jumped[48] = "";
+		if (t->dropped[SW_DROP_JUMPED])
+			snprintf(jumped, sizeof(jumped), ", siglongjmp %" PRIu64,
+				 t->dropped[SW_DROP_JUMPED]);
 		rc = add_line(v, nv,
 			      "syswatch:   thread %" PRId32 "/%" PRId32 " (%s): %" PRIu64
-			      " events dropped (ring full %" PRIu64 ", too big %" PRIu64 ")",
+			      " events dropped (ring full %" PRIu64 ", too big %" PRIu64 "%s)",
 			      t->pid, t->tid, t->name[0] ? t->name : "?", thread_drops(t),
-			      t->dropped[SW_DROP_RING_FULL], t->dropped[SW_DROP_TOO_BIG]);
+			      t->dropped[SW_DROP_RING_FULL], t->dropped[SW_DROP_TOO_BIG], jumped);
 	}
 	if (rc == 0 && k > 8)
 		rc = add_line(v, nv, "syswatch:   and %zu more threads that dropped events", k - 8);
