@@ -69,8 +69,11 @@ static int take(struct sw_slot_header *s)
  * collector has freed since, else the next never-used one, reserved and
  * mapped now. NULL when none is left (threads_lost) or the new one could
  * not be had (threads_nospace, threads_nomap: the thread runs uncounted
- * and the header says why). The slot index is the only thing taken from
- * shared memory here, and only as a bound-checked index.
+ * and the header says why). The count of slots handed out only moves past
+ * a slot once it is reserved and mapped, so the collector never meets an
+ * unreserved slot below slots_used (reading a tmpfs hole allocates a page,
+ * which a full tmpfs answers with SIGBUS). Mapping is idempotent: threads
+ * racing for the same new slot share its mapping, one of them takes it.
  */
 static struct sw_slot_header *claim(struct sw_seg_header *h, uint32_t *index)
 {
@@ -82,29 +85,30 @@ static struct sw_slot_header *claim(struct sw_seg_header *h, uint32_t *index)
 			return s;
 		}
 	}
-	uint32_t i = __atomic_fetch_add(&sw__g.next_slot, 1, __ATOMIC_ACQ_REL);
-	if (i >= sw__g.nslots) {
-		__atomic_fetch_sub(&sw__g.next_slot, 1, __ATOMIC_RELAXED);
-		__atomic_fetch_add(&h->threads_lost, 1, __ATOMIC_RELAXED);
-		return NULL;
+	for (;;) {
+		uint32_t i = __atomic_load_n(&sw__g.next_slot, __ATOMIC_ACQUIRE);
+		if (i >= sw__g.nslots) {
+			__atomic_fetch_add(&h->threads_lost, 1, __ATOMIC_RELAXED);
+			return NULL;
+		}
+		int err = 0;
+		struct sw_slot_header *s = sw__slot_map(i, &err);
+		if (s == NULL) {
+			__atomic_fetch_add(err == -ENOSPC ? &h->threads_nospace : &h->threads_nomap,
+					   1, __ATOMIC_RELAXED);
+			__atomic_store_n(&h->slot_errno, -err, __ATOMIC_RELAXED);
+			return NULL;
+		}
+		uint32_t expect = i;
+		__atomic_compare_exchange_n(&sw__g.next_slot, &expect, i + 1, 0, __ATOMIC_ACQ_REL,
+					    __ATOMIC_ACQUIRE);
+		if (take(s)) {
+			*index = i;
+			return s;
+		}
+		/* Taken by a thread racing us (or marked by a hostile writer):
+		 * try the next one. */
 	}
-	int err = 0;
-	struct sw_slot_header *s = sw__slot_map(i, &err);
-	if (s == NULL) {
-		/* Give the index back if nobody took a later one, so that a
-		 * thread that comes when there is room again gets it. */
-		uint32_t next = i + 1;
-		__atomic_compare_exchange_n(&sw__g.next_slot, &next, i, 0, __ATOMIC_RELAXED,
-					    __ATOMIC_RELAXED);
-		__atomic_fetch_add(err == -ENOSPC ? &h->threads_nospace : &h->threads_nomap, 1,
-				   __ATOMIC_RELAXED);
-		__atomic_store_n(&h->slot_errno, -err, __ATOMIC_RELAXED);
-		return NULL;
-	}
-	if (!take(s)) /* written by someone else: a hostile writer */
-		return NULL;
-	*index = i;
-	return s;
 }
 
 struct sw_tls *sw__enter_slow(struct sw_tls *t, uintptr_t sp)
