@@ -16,7 +16,7 @@ JOBS       ?= 2
 
 DEB_PACKAGES := cmake make gcc pkg-config libprotobuf-c-dev protobuf-c-compiler \
                 libcriterion-dev libjson-c-dev libffi-dev fuse3 libfuse3-dev strace cppcheck \
-                clang clang-tidy libclang-rt-14-dev
+                clang clang-tidy libclang-rt-14-dev procps
 
 .PHONY: all deps build demo test test-unit test-asan test-tsan fuzz fuzz-short bench lint tidy clean
 
