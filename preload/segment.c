@@ -122,6 +122,17 @@ static uint32_t slot_bytes(void)
 	return (uint32_t)((n + 4095) & ~4095ull);
 }
 
+/* Reserve the file's blocks for [off, off + len) so that no store into
+ * its mapping can fault for want of space; 0, or a negative errno
+ * (-ENOSPC: full). A filesystem that cannot reserve (EOPNOTSUPP: some
+ * network and FUSE ones, where SYSWATCH_DIR may point) is used as it is,
+ * unreserved, as before. */
+static long reserve(long fd, uint64_t off, uint64_t len)
+{
+	long r = sw__sys4(SYS_fallocate, fd, 0, (long)off, (long)len);
+	return r == -EOPNOTSUPP ? 0 : r;
+}
+
 /* Leave a note "<pid>.<epoch>.<why>-<errno>.fail" where the segment would
  * have been: an empty file (no data block, so it can be made in a full
  * tmpfs) whose name tells the collector why this process runs uncounted. */
@@ -189,7 +200,7 @@ int sw__segment_create(void)
 	long r = sw__sys2(SYS_ftruncate, fd, sw__g.seg_size);
 	if (r == 0) {
 		why = "reserve"; /* tmpfs full: ENOSPC now, not SIGBUS later */
-		r = sw__sys4(SYS_fallocate, fd, 0, 0, (long)sw__g.hdr_map);
+		r = reserve(fd, 0, sw__g.hdr_map);
 	}
 	if (r == 0) {
 		why = "stat";
@@ -260,7 +271,7 @@ struct sw_slot_header *sw__slot_map(uint32_t i, int *err)
 	 * into a page tmpfs cannot provide is a SIGBUS in the program. The
 	 * collector reads every counter through its mapping, which would
 	 * fill the holes anyway (a read fault on tmpfs allocates a page). */
-	long r = sw__sys4(SYS_fallocate, fd, 0, off, (long)sw__g.slot_size);
+	long r = reserve(fd, (uint64_t)off, sw__g.slot_size);
 	void *m = MAP_FAILED;
 	if (r == 0) {
 		m = (void *)sw__sys6(SYS_mmap, 0, (long)sw__g.slot_size, PROT_READ | PROT_WRITE,
