@@ -27,8 +27,8 @@ static int exit_key_ok;
 static void bump_high_water(struct sw_seg_header *h, uint32_t n)
 {
 	uint32_t cur = __atomic_load_n(&h->slots_used, __ATOMIC_RELAXED);
-	while (cur < n && !__atomic_compare_exchange_n(&h->slots_used, &cur, n, 1,
-						       __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+	while (cur < n && !__atomic_compare_exchange_n(&h->slots_used, &cur, n, 1, __ATOMIC_RELEASE,
+						       __ATOMIC_RELAXED))
 		;
 }
 
@@ -60,8 +60,8 @@ static int take(struct sw_slot_header *s)
 {
 	uint32_t expect = SW_SLOT_FREE;
 	return __atomic_load_n(&s->state, __ATOMIC_RELAXED) == SW_SLOT_FREE &&
-	       __atomic_compare_exchange_n(&s->state, &expect, SW_SLOT_ACTIVE, 0,
-					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+	       __atomic_compare_exchange_n(&s->state, &expect, SW_SLOT_ACTIVE, 0, __ATOMIC_ACQUIRE,
+					   __ATOMIC_RELAXED);
 }
 
 /*

@@ -11,14 +11,14 @@
 
 /* The per-user directory: $SYSWATCH_DIR when set and not empty, else
  * SW_DIR_BASE "/syswatch-<uid>". */
-#define SW_DIR_ENV "SYSWATCH_DIR"
+#define SW_DIR_ENV  "SYSWATCH_DIR"
 #define SW_DIR_BASE "/dev/shm"
 
 enum sw_dir_verdict {
 	SW_DIR_OK = 0,
-	SW_DIR_NOT_DIR,   /* a symbolic link or not a directory at all */
-	SW_DIR_NOT_OURS,  /* owned by another user */
-	SW_DIR_OPEN,      /* group or others have some permission on it */
+	SW_DIR_NOT_DIR,	 /* a symbolic link or not a directory at all */
+	SW_DIR_NOT_OURS, /* owned by another user */
+	SW_DIR_OPEN,	 /* group or others have some permission on it */
 };
 
 /*

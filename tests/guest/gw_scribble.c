@@ -90,18 +90,33 @@ static int scribble(const char *path)
 	for (int k = 0; k < 64; k++) {
 		uint32_t v = garbage[rnd() % (sizeof garbage / sizeof garbage[0])];
 		switch (rnd() % 7) {
-		case 0: h->ring_size = v; break;
-		case 1: h->slots_offset = (uint64_t)v << (rnd() % 20); break;
-		case 2: h->slot_size = v; break;
-		case 3: h->nslots = v; break;
-		case 4: h->nrows = v; break;
-		case 5: h->counter_size = v; break;
-		default: h->base_ticks = rnd(); break;
+		case 0:
+			h->ring_size = v;
+			break;
+		case 1:
+			h->slots_offset = (uint64_t)v << (rnd() % 20);
+			break;
+		case 2:
+			h->slot_size = v;
+			break;
+		case 3:
+			h->nslots = v;
+			break;
+		case 4:
+			h->nrows = v;
+			break;
+		case 5:
+			h->counter_size = v;
+			break;
+		default:
+			h->base_ticks = rnd();
+			break;
 		}
 		fields++;
 	}
 	/* Slots, through the geometry seen at first, bounded by the file. */
-	for (uint64_t i = 0; size >= 4096 && i < n && i < 64 && off + (i + 1) * size <= (uint64_t)st.st_size; i++) {
+	for (uint64_t i = 0;
+	     size >= 4096 && i < n && i < 64 && off + (i + 1) * size <= (uint64_t)st.st_size; i++) {
 		struct sw_slot_header *s = (struct sw_slot_header *)(m + off + i * size);
 		s->state = (uint32_t)(rnd() % 4);
 		s->tail = rnd() % 3 ? s->head + (rnd() % 100000) : rnd();
@@ -127,7 +142,8 @@ int main(int argc, char **argv)
 			char sess[256];
 			if (de->d_name[0] == '.')
 				continue;
-			if (snprintf(sess, sizeof sess, "%s/%s", argv[1], de->d_name) >= (int)sizeof sess)
+			if (snprintf(sess, sizeof sess, "%s/%s", argv[1], de->d_name) >=
+			    (int)sizeof sess)
 				continue;
 			DIR *s = opendir(sess);
 			while (s != NULL && (fe = readdir(s)) != NULL) {
@@ -135,7 +151,8 @@ int main(int argc, char **argv)
 				char path[512];
 				if (l < 4 || strcmp(fe->d_name + l - 4, ".seg") != 0)
 					continue;
-				if (snprintf(path, sizeof path, "%s/%s", sess, fe->d_name) >= (int)sizeof path)
+				if (snprintf(path, sizeof path, "%s/%s", sess, fe->d_name) >=
+				    (int)sizeof path)
 					continue;
 				segs += scribble(path);
 			}
