@@ -5,7 +5,8 @@
 # LD_PRELOAD: the program exits as it does without the shim (before the
 # fix: SIGBUS, exit 135), the threads that found no room run uncounted,
 # and the report says so with the cause, the directory's size and what to
-# do.
+# do. Then with no room left at all: the process runs uncounted and the
+# report names it.
 . "$(dirname "$0")/lib.sh"
 in_private_shm 1m "$0" "$@"
 mkdir "$T/data"
@@ -35,4 +36,19 @@ for n in 4 300; do
 	json "$T/pre$n.json" "'\\n'.join(d['warnings'])" | grep -q "ran uncounted: no room" ||
 		fail "$n threads, LD_PRELOAD: the report does not name the cause"
 done
+
+# A /dev/shm with no room at all: the process cannot even reserve its
+# segment's header; it runs uncounted, and the report names it and why
+# (not "setuid, or LD_PRELOAD removed").
+"$SW" run -o /dev/null -- /bin/true 2>/dev/null # makes the per-user directory
+head -c 2m /dev/zero >/dev/shm/fill 2>/dev/null
+"$SW" run --format json -o "$T/none.json" -- "$GW/gw_alloc" 0 >"$T/none.out" 2>&1
+st=$?
+rm -f /dev/shm/fill
+[ $st = 0 ] || fail "no room at all: exit $st"
+w=$(json "$T/none.json" "'\\n'.join(d['warnings'])")
+echo "$w"
+echo "$w" | grep -q "process [0-9]* ran uncounted: no room to reserve its segment" ||
+	fail "no room at all: the report does not say the process ran uncounted, and why"
+echo "$w" | grep -q "setuid" && fail "no room at all: the report blames setuid or LD_PRELOAD"
 echo "PASS"
