@@ -22,7 +22,7 @@ JOBS       ?= 2
 DEB_PACKAGES := cmake make gcc pkg-config libprotobuf-c-dev protobuf-c-compiler \
                 libcriterion-dev libjson-c-dev libffi-dev fuse3 libfuse3-dev strace cppcheck \
                 clang clang-tidy libclang-rt-14-dev \
-                man-db bash-completion dpkg-dev chromium
+                man-db bash-completion dpkg-dev chromium procps
 
 .PHONY: all deps print-deps build demo test test-unit test-asan test-tsan test-deb deb fuzz fuzz-short bench lint tidy clean
 

@@ -104,6 +104,16 @@ run_loop() {
 		say "bench: run failed: ${cmd[*]}"; cat "$work/t" >&2; exit 1; }
 	local t dropped=-
 	t=$(cat "$work/t")
+	# A bare LD_PRELOAD's exit waits a few ms at most for its collector,
+	# which writes the report after the program is gone: wait for it.
+	if [ "$mode" = preload ]; then
+		local i
+		for i in $(seq 200); do
+			grep -q '"dropped_events"' "$json" 2>/dev/null &&
+				python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$json" 2>/dev/null && break
+			sleep 0.05
+		done
+	fi
 	if [ -s "$json" ]; then
 		dropped=$(sed -n 's/.*"dropped_events": *\([0-9]*\).*/\1/p' "$json" | head -1)
 	elif [ "$mode" != plain ] && [ "$mode" != strace ]; then

@@ -312,6 +312,12 @@ bool sw_engine_tree_done(struct sw_engine *e, uint64_t quiet_ns)
 	return now - e->last_new_ns >= quiet_ns;
 }
 
+/* A process that ran uncounted: say why (once per note). */
+static int fail_note(void *arg, const struct sw_fail_note *f)
+{
+	return sw__warn_fail_note(arg, f);
+}
+
 int sw_engine_finish(struct sw_engine *e)
 {
 	uint64_t moved = 0;
@@ -342,6 +348,11 @@ int sw_engine_finish(struct sw_engine *e)
 		rc = sw__fins_freeze(e, true);
 	if (rc == 0)
 		rc = sw__untraced_finish(e);
+	if (rc == 0) {
+		rc = sw_session_scan_fails(e->sess, fail_note, e);
+		if (rc != -ENOMEM)
+			rc = 0; /* unreadable directory: no note to tell */
+	}
 	if (rc < 0)
 		e->fatal = rc;
 	return rc;

@@ -14,6 +14,7 @@
 #include "drain.h"
 #include "engine.h"
 #include "segment.h"
+#include "session.h"
 
 #define SW_RING_ERRORS_SHOWN 3 /* ring errors reported per segment */
 #define SW_CORRUPT_SHOWN 3     /* corrupt slots reported per segment */
@@ -134,6 +135,9 @@ struct sw_live_hdr {
 	int32_t exit_status;
 	uint64_t end_ticks;
 	uint32_t lost;        /* threads_lost */
+	uint32_t nospace;     /* threads_nospace */
+	uint32_t nomap;       /* threads_nomap */
+	int32_t slot_errno;
 	int32_t forked_child;
 };
 
@@ -149,6 +153,15 @@ int sw__retire(struct sw_engine *e, struct sw_segrec *r, uint64_t *moved);
 /* retire.c: retire the open segments whose process image has ended;
  * 0 or -ENOMEM. */
 int sw__sweep(struct sw_engine *e, uint64_t *moved);
+
+/* uncounted.c: one warning for a process that left a failure note
+ * instead of a segment; 0 or -ENOMEM. */
+int sw__warn_fail_note(struct sw_engine *e, const struct sw_fail_note *f);
+
+/* uncounted.c: one warning per cause for the threads of r that ran
+ * uncounted (their slot could not be reserved or mapped); 0 or -ENOMEM. */
+int sw__warn_uncounted_threads(struct sw_engine *e, const struct sw_segrec *r,
+			       uint32_t nospace, uint32_t nomap, int err);
 
 /* Unmap r's segment if it is mapped. */
 static inline void sw__segrec_unmap(struct sw_segrec *r)

@@ -5,7 +5,7 @@
  *                  "min_us", "max_us", "library", "libc_level"}],
  *    "total": {"calls", "errors", "seconds"},
  *    "wall_seconds", "dropped_events", "dropped_by_cause": {"ring_full",
- *    "too_big"}, "dropped_by_thread": [{"pid", "tid", "name",
+ *    "too_big", "jumped"}, "dropped_by_thread": [{"pid", "tid", "name",
  *    "dropped_events", "by_cause"}], "threads_lost",
  *    "processes": [{"pid", "command", "exe", "threads", "exit_status",
  *                   "signal"}],
@@ -181,7 +181,8 @@ static json_object *split_arr(const struct sw_model *m,
 }
 
 /* Names of the drop causes in JSON (enum sw_drop_cause). */
-static const char *const drop_cause_keys[SW_DROP_NCAUSES] = {"ring_full", "too_big"};
+static const char *const drop_cause_keys[SW_DROP_NCAUSES] = {"ring_full", "too_big",
+							       "jumped"};
 
 /* {"ring_full": n, "too_big": n} for one set of counters. */
 static json_object *drops_obj(const uint64_t *dropped)

@@ -101,7 +101,11 @@ static int add_line(char ***v, size_t *n, const char *fmt, ...)
 static const char *const drop_causes[SW_DROP_NCAUSES] = {
 	[SW_DROP_RING_FULL] = "ring full (the collector fell behind)",
 	[SW_DROP_TOO_BIG] = "event larger than the ring",
+	[SW_DROP_JUMPED] = "a signal handler left the shim with siglongjmp while it "
+			   "was recording",
 };
+/* Causes whose lost records are calls missing from the counts too. */
+static const bool drop_uncounted[SW_DROP_NCAUSES] = {[SW_DROP_JUMPED] = true};
 
 #define UNTRACED_SHOWN 3 /* paths named in the untraced line */
 
@@ -188,11 +192,15 @@ static int thread_drop_lines(const struct sw_model *m, char ***v, size_t *nv)
 	qsort(idx, k, sizeof(*idx), by_drops);
 	for (size_t i = 0; rc == 0 && i < k && i < 8; i++) {
 		const struct sw_model_thread *t = &m->threads[idx[i]];
+		char jumped[48] = "";
+		if (t->dropped[SW_DROP_JUMPED])
+			snprintf(jumped, sizeof(jumped), ", siglongjmp %" PRIu64,
+				 t->dropped[SW_DROP_JUMPED]);
 		rc = add_line(v, nv,
 			      "syswatch:   thread %" PRId32 "/%" PRId32 " (%s): %" PRIu64
-			      " events dropped (ring full %" PRIu64 ", too big %" PRIu64 ")",
+			      " events dropped (ring full %" PRIu64 ", too big %" PRIu64 "%s)",
 			      t->pid, t->tid, t->name[0] ? t->name : "?", thread_drops(t),
-			      t->dropped[SW_DROP_RING_FULL], t->dropped[SW_DROP_TOO_BIG]);
+			      t->dropped[SW_DROP_RING_FULL], t->dropped[SW_DROP_TOO_BIG], jumped);
 	}
 	if (rc == 0 && k > 8)
 		rc = add_line(v, nv, "syswatch:   and %zu more threads that dropped events", k - 8);
@@ -211,7 +219,12 @@ int sw_report_warnings(const struct sw_model *m, char ***out, size_t *n)
 	for (int c = 0; rc == 0 && c < SW_DROP_NCAUSES; c++) {
 		if (!m->dropped[c])
 			continue;
-		if (drop_causes[c])
+		if (drop_causes[c] && drop_uncounted[c])
+			rc = add_line(&v, &nv,
+				      "syswatch: %" PRIu64 " calls lost: %s; at most "
+				      "that many calls are missing from the counts above",
+				      m->dropped[c], drop_causes[c]);
+		else if (drop_causes[c])
 			rc = add_line(&v, &nv,
 				      "syswatch: %" PRIu64 " events dropped: %s; "
 				      "the counts above are still exact",
@@ -239,7 +252,8 @@ int sw_report_warnings(const struct sw_model *m, char ***out, size_t *n)
 			      " segment%s refused (a bad header, or unreadable); "
 			      "the shim was loaded", m->segs_skipped,
 			      m->segs_skipped == 1 ? " was" : "s were");
-	else if (rc == 0 && m->nprocs == 0)
+	/* A process that could not make its segment said why in a warning. */
+	else if (rc == 0 && m->nprocs == 0 && m->nwarnings == 0)
 		rc = add_line(&v, &nv,
 			      "syswatch: no process reported anything: the "
 			      "program did not load the shim (setuid, or "

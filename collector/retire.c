@@ -82,6 +82,9 @@ static int read_live_guarded(void *arg)
 	c->exit_status = h->exit_status;
 	c->end_ticks = h->end_ticks;
 	c->lost = h->threads_lost;
+	c->nospace = h->threads_nospace;
+	c->nomap = h->threads_nomap;
+	c->slot_errno = h->slot_errno;
 	c->forked_child = __atomic_load_n(&h->forked_child, __ATOMIC_RELAXED);
 	if (c->release)
 		__atomic_store_n(&h->state, SW_SEG_RELEASED, __ATOMIC_RELEASE);
@@ -114,6 +117,8 @@ int sw__retire(struct sw_engine *e, struct sw_segrec *r, uint64_t *moved)
 			      strerror(-rc));
 	else
 		proc_end(e, r, c.state, c.exit_status, c.end_ticks, c.lost);
+	if (rc == 0 && (c.nospace || c.nomap))
+		(void)sw__warn_uncounted_threads(e, r, c.nospace, c.nomap, c.slot_errno);
 	if (rc == 0 && c.state == SW_SEG_EXECED && sw__untraced_image(e, r) < 0)
 		return -ENOMEM;
 	free(r->exec_path);

@@ -7,6 +7,8 @@
  */
 #include "session.h"
 
+#include "syswatch/dirs.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -19,7 +21,9 @@
 
 int sw_userdir_path(const char *base, char *buf, size_t n)
 {
-	int len = snprintf(buf, n, "%s/syswatch-%u", base, (unsigned)getuid());
+	const char *dir = getenv(SW_DIR_ENV);
+	int len = dir && *dir ? snprintf(buf, n, "%s", dir)
+			      : snprintf(buf, n, "%s/syswatch-%u", base, (unsigned)getuid());
 	return len < 0 || (size_t)len >= n ? -ENAMETOOLONG : 0;
 }
 
@@ -36,28 +40,29 @@ int sw_userdir_ensure(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", path, strerror(e));
 		return -e;
 	}
-	if (S_ISLNK(st.st_mode)) {
-		snprintf(err, errlen,
-			 "%s is a symbolic link, not a directory: refusing to "
-			 "use it (remove it and retry)",
-			 path);
-		return -ELOOP;
-	}
-	if (!S_ISDIR(st.st_mode)) {
+	switch (sw_dir_check(st.st_mode, st.st_uid, geteuid())) {
+	case SW_DIR_OK:
+		break;
+	case SW_DIR_NOT_DIR:
+		if (S_ISLNK(st.st_mode)) {
+			snprintf(err, errlen,
+				 "%s is a symbolic link, not a directory: refusing to "
+				 "use it (remove it and retry)",
+				 path);
+			return -ELOOP;
+		}
 		snprintf(err, errlen, "%s is not a directory: refusing to use it",
 			 path);
 		return -ENOTDIR;
-	}
-	if (st.st_uid != geteuid()) {
+	case SW_DIR_NOT_OURS:
 		snprintf(err, errlen,
 			 "%s belongs to uid %u, not to us: refusing to use it",
 			 path, (unsigned)st.st_uid);
 		return -EPERM;
-	}
-	if ((st.st_mode & 07777) != 0700) {
+	case SW_DIR_OPEN:
 		snprintf(err, errlen,
-			 "%s has mode %04o, expected 0700: refusing to use it "
-			 "(chmod 700 it or remove it)",
+			 "%s has mode %04o: group or others have access; refusing "
+			 "to use it (chmod go= it, or remove it)",
 			 path, (unsigned)(st.st_mode & 07777));
 		return -EPERM;
 	}
@@ -81,8 +86,8 @@ static int open_dir(struct sw_session *s, const char *path, char *err,
 				    : strerror(e));
 		return -e;
 	}
-	if (fstat(fd, &st) < 0 || st.st_uid != geteuid() ||
-	    (st.st_mode & 0022)) {
+	if (fstat(fd, &st) < 0 ||
+	    sw_dir_check(st.st_mode, st.st_uid, geteuid()) != SW_DIR_OK) {
 		snprintf(err, errlen,
 			 "%s: not a private directory of ours: refusing to use it",
 			 path);
@@ -143,7 +148,9 @@ int sw_session_open(struct sw_session *s, const char *path, char *err,
 	return open_dir(s, path, err, errlen);
 }
 
-int sw_seg_name_parse(const char *name, int32_t *pid, uint32_t *epoch)
+/* "<pid>.<epoch>." at the start of name: 0 and *rest after it, or -EINVAL. */
+static int parse_pid_epoch(const char *name, int32_t *pid, uint32_t *epoch,
+			   const char **rest)
 {
 	uint64_t v[2] = {0, 0};
 	const char *p = name;
@@ -159,24 +166,58 @@ int sw_seg_name_parse(const char *name, int32_t *pid, uint32_t *epoch)
 			return -EINVAL;
 		p++;
 	}
-	if (strcmp(p, "seg") != 0 || v[0] == 0 || v[0] > INT32_MAX)
+	if (v[0] == 0 || v[0] > INT32_MAX)
 		return -EINVAL;
 	*pid = (int32_t)v[0];
 	*epoch = (uint32_t)v[1];
+	*rest = p;
 	return 0;
 }
 
-int sw_session_scan(struct sw_session *s, sw_seg_name_fn fn, void *arg)
+int sw_seg_name_parse(const char *name, int32_t *pid, uint32_t *epoch)
+{
+	const char *rest;
+	if (parse_pid_epoch(name, pid, epoch, &rest) < 0 || strcmp(rest, "seg") != 0)
+		return -EINVAL;
+	return 0;
+}
+
+int sw_fail_name_parse(const char *name, struct sw_fail_note *f)
+{
+	const char *rest;
+	if (parse_pid_epoch(name, &f->pid, &f->epoch, &rest) < 0)
+		return -EINVAL;
+	size_t n = strcspn(rest, "-");
+	char *end;
+	if (n == 0 || n >= sizeof(f->step) || rest[n] != '-' || rest[n + 1] < '0' ||
+	    rest[n + 1] > '9')
+		return -EINVAL;
+	unsigned long e = strtoul(rest + n + 1, &end, 10);
+	if (strcmp(end, ".fail") != 0 || e > 4095)
+		return -EINVAL;
+	memcpy(f->step, rest, n);
+	f->step[n] = '\0';
+	f->err = (int)e;
+	return 0;
+}
+
+/* Every entry that is a segment or a failure note: fn(arg, name, note),
+ * note NULL for a segment. */
+static int scan_all(struct sw_session *s,
+		    int (*fn)(void *, const char *, int32_t, uint32_t,
+			      const struct sw_fail_note *),
+		    void *arg)
 {
 	struct dirent *de;
 	rewinddir(s->dir);
 	errno = 0;
 	while ((de = readdir(s->dir)) != NULL) {
-		int32_t pid;
-		uint32_t epoch;
-		if (sw_seg_name_parse(de->d_name, &pid, &epoch) < 0)
-			continue;
-		int rc = fn(arg, de->d_name, pid, epoch);
+		struct sw_fail_note f;
+		int rc = 0;
+		if (sw_seg_name_parse(de->d_name, &f.pid, &f.epoch) == 0)
+			rc = fn(arg, de->d_name, f.pid, f.epoch, NULL);
+		else if (sw_fail_name_parse(de->d_name, &f) == 0)
+			rc = fn(arg, de->d_name, f.pid, f.epoch, &f);
 		if (rc)
 			return rc;
 		errno = 0;
@@ -184,22 +225,52 @@ int sw_session_scan(struct sw_session *s, sw_seg_name_fn fn, void *arg)
 	return errno ? -errno : 0;
 }
 
+struct scan_ctx {
+	sw_seg_name_fn seg;
+	sw_fail_fn fail;
+	void *arg;
+};
+
+static int scan_one(void *arg, const char *name, int32_t pid, uint32_t epoch,
+		    const struct sw_fail_note *f)
+{
+	const struct scan_ctx *c = arg;
+	if (!f)
+		return c->seg ? c->seg(c->arg, name, pid, epoch) : 0;
+	return c->fail ? c->fail(c->arg, f) : 0;
+}
+
+int sw_session_scan(struct sw_session *s, sw_seg_name_fn fn, void *arg)
+{
+	struct scan_ctx c = {.seg = fn, .arg = arg};
+	return scan_all(s, scan_one, &c);
+}
+
+int sw_session_scan_fails(struct sw_session *s, sw_fail_fn fn, void *arg)
+{
+	struct scan_ctx c = {.fail = fn, .arg = arg};
+	return scan_all(s, scan_one, &c);
+}
+
+static int remove_one(void *arg, const char *name, int32_t pid, uint32_t epoch,
+		      const struct sw_fail_note *f)
+{
+	struct sw_session *s = arg;
+	(void)pid;
+	(void)epoch;
+	(void)f;
+	if (unlinkat(s->dirfd, name, 0) < 0 && errno != ENOENT && !s->remove_err)
+		s->remove_err = -errno;
+	return 0;
+}
+
 int sw_session_remove(struct sw_session *s)
 {
-	int first = 0;
-	struct dirent *de;
 	if (!s->dir)
 		return -EBADF;
-	rewinddir(s->dir);
-	while ((de = readdir(s->dir)) != NULL) {
-		int32_t pid;
-		uint32_t epoch;
-		if (sw_seg_name_parse(de->d_name, &pid, &epoch) < 0)
-			continue;
-		if (unlinkat(s->dirfd, de->d_name, 0) < 0 && errno != ENOENT &&
-		    !first)
-			first = -errno;
-	}
+	s->remove_err = 0;
+	int rc = scan_all(s, remove_one, s);
+	int first = s->remove_err ? s->remove_err : rc;
 	if (rmdir(s->path) < 0 && !first)
 		first = -errno;
 	return first;

@@ -20,8 +20,12 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "syswatch/dirs.h"
 #include "shim.h"
 #include "sys.h"
+
+/* The longest the program's exit waits for its collector's table. */
+#define SW_EXIT_WAIT_NS 5000000ull
 
 struct sw_global sw__g;
 uint8_t sw__row_off[SW_ROW_COUNT];
@@ -82,20 +86,37 @@ static unsigned long env_num(const char *name, unsigned long dflt, unsigned long
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
-/* The per-user directory: ours, a real directory, mode 0700. */
+/* Whether dir (lstat, no link followed) passes the rule the CLI applies
+ * too (syswatch/dirs.h); 0 or a negative errno. */
+static int dir_ok(const char *dir)
+{
+	struct stat st = {0}; /* filled by the raw syscall */
+	long r = sw__sys4(SYS_newfstatat, AT_FDCWD, dir, &st, AT_SYMLINK_NOFOLLOW);
+	if (r < 0)
+		return (int)r;
+	switch (sw_dir_check(st.st_mode, st.st_uid, geteuid())) {
+	case SW_DIR_OK:
+		return 0;
+	case SW_DIR_NOT_DIR:
+		return S_ISLNK(st.st_mode) ? -ELOOP : -ENOTDIR;
+	default:
+		return -EPERM;
+	}
+}
+
+/* The per-user directory ($SYSWATCH_DIR, else /dev/shm/syswatch-UID),
+ * created if missing, and passing dir_ok. */
 static int user_dir(char *out, size_t cap)
 {
-	snprintf(out, cap, "/dev/shm/syswatch-%u", (unsigned)getuid());
+	const char *env = getenv(SW_DIR_ENV);
+	int n = env != NULL && *env ? snprintf(out, cap, "%s", env)
+				    : snprintf(out, cap, SW_DIR_BASE "/syswatch-%u", (unsigned)getuid());
+	if (n < 0 || (size_t)n >= cap)
+		return -ENAMETOOLONG;
 	long r = sw__sys2(SYS_mkdir, out, 0700);
 	if (r < 0 && r != -EEXIST)
 		return (int)r;
-	struct stat st = {0}; /* filled by the raw syscall */
-	r = sw__sys4(SYS_newfstatat, AT_FDCWD, out, &st, AT_SYMLINK_NOFOLLOW);
-	if (r < 0)
-		return (int)r;
-	if (!S_ISDIR(st.st_mode) || st.st_uid != getuid() || (st.st_mode & 077) != 0)
-		return -EPERM;
-	return 0;
+	return dir_ok(out);
 }
 
 /* Path of the syswatch binary that belongs to this libsyswatch.so. */
@@ -149,8 +170,8 @@ static int start_auto_session(void)
 	char dir[200], exe[512];
 	int r = user_dir(dir, sizeof dir);
 	if (r < 0) {
-		fprintf(stderr, "syswatch: /dev/shm/syswatch-%u is not a private directory of ours "
-				"(%s); not tracing\n", (unsigned)getuid(), strerror(-r));
+		fprintf(stderr, "syswatch: %s is not a private directory of ours (%s); not "
+				"tracing\n", dir, strerror(-r));
 		return -1;
 	}
 	if (find_collector(exe, sizeof exe) < 0) {
@@ -217,19 +238,6 @@ static void after_fork_child(void)
 	sw__t.busy--;
 }
 
-/* The session directory named in the environment: a real directory of
- * ours, mode 0700 (a planted link or someone else's directory is refused). */
-static int session_ok(const char *dir)
-{
-	struct stat st = {0}; /* filled by the raw syscall */
-	long r = sw__sys4(SYS_newfstatat, AT_FDCWD, dir, &st, AT_SYMLINK_NOFOLLOW);
-	if (r < 0)
-		return (int)r;
-	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 077) != 0)
-		return -EPERM;
-	return 0;
-}
-
 /* Remember where this library lives, for execs under --follow-exec. */
 static void note_self_path(void)
 {
@@ -265,7 +273,7 @@ __attribute__((constructor(101))) static void sw_init(void)
 	if (session != NULL && *session != 0) {
 		if (strlen(session) >= sizeof sw__g.session)
 			return;
-		int r = session_ok(session);
+		int r = dir_ok(session);
 		if (r < 0) {
 			fprintf(stderr, "syswatch: session directory %s is not a private directory "
 					"of ours (%s); not tracing\n", session, strerror(-r));
@@ -291,8 +299,9 @@ __attribute__((constructor(101))) static void sw_init(void)
  * killed collector stays a zombie until whoever adopted it (it was double
  * forked: pid 1 or a subreaper) waits for it, which a pid 1 that never
  * reaps (many containers) never does, and the exit would then wait the
- * full bound. So a pid whose /proc state is Z or X counts as gone; when
- * /proc cannot be read, kill(pid, 0) decides alone.
+ * full bound. So a pid whose /proc state is Z or X counts as gone, and
+ * one that is stopped (T, t) as making no progress; when /proc cannot be
+ * read, kill(pid, 0) decides alone.
  */
 static int collector_alive(struct sw_seg_header *h)
 {
@@ -310,7 +319,8 @@ static int collector_alive(struct sw_seg_header *h)
 		return 1;
 	buf[n] = 0;
 	const char *p = strrchr(buf, ')'); /* comm may hold spaces and parens */
-	return !(p != NULL && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'));
+	/* Z, X: gone; T, t: stopped (SIGSTOP, a debugger): makes no progress. */
+	return !(p != NULL && p[1] == ' ' && p[2] != 0 && strchr("ZXTt", p[2]) != NULL);
 }
 
 void sw__process_end(int status, int have_status)
@@ -332,17 +342,15 @@ void sw__process_end(int status, int have_status)
 	__atomic_store_n(&h->state, SW_SEG_EXITED, __ATOMIC_RELEASE);
 	if (!sw__g.auto_root)
 		return;
-	/* Wait (bounded) for our collector to print, so that the table comes
-	 * before the shell prompt, as with strace -c. */
-	struct timespec ms = {0, 1000000};
-	for (int i = 0; i < 10000; i++) {
-		uint32_t done = __atomic_load_n(&h->report_done, __ATOMIC_ACQUIRE);
-		if (done != 0)
-			break;
-		if (i > 200 && !collector_alive(h))
-			break;
-		(void)sw__sys2(SYS_nanosleep, &ms, 0);
-	}
+	/* Give our collector a few milliseconds to print, so that the table
+	 * usually comes before the shell prompt, as with strace -c; never
+	 * more: a collector that is stopped, slow or gone must not hold the
+	 * program. It reads the segments after we are gone and prints then. */
+	uint64_t until = sw__mono_ns() + SW_EXIT_WAIT_NS;
+	struct timespec step = {0, 250000};
+	while (__atomic_load_n(&h->report_done, __ATOMIC_ACQUIRE) == 0 && collector_alive(h) &&
+	       sw__mono_ns() < until)
+		(void)sw__sys2(SYS_nanosleep, &step, 0);
 }
 
 __attribute__((destructor(101))) static void sw_fini(void)

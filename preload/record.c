@@ -2,9 +2,12 @@
  * record.c - counting a call and pushing its event.
  *
  * Runs on the wrapper path of every recorded call: no allocation, no lock,
- * no stdio, errno untouched. The busy flag makes a wrapper that interrupts
- * us (a signal handler calling write) pass its call through unrecorded
- * rather than interleave with a half-written counter or record.
+ * no stdio, errno untouched. The recording mark (sw__rec_begin) makes a
+ * wrapper that interrupts us (a signal handler calling write) pass its
+ * call through unrecorded rather than interleave with a half-written
+ * counter or record; a handler that jumps out of us is noticed at the
+ * thread's next call (sw__enter_busy). Sizes come from sw__g, never from
+ * the shared header.
  */
 #define _GNU_SOURCE
 #include <string.h>
@@ -42,7 +45,7 @@ static void push_event(struct sw_tls *t, unsigned fn, unsigned row, uint64_t t0,
 	struct sw_event ev = {
 		.row = row,
 		.fn = fn,
-		.start = t0 - sw__g.seg->base_ticks,
+		.start = t0 - sw__g.base_ticks,
 		.dur = t1 - t0,
 		.result = result,
 	};
@@ -89,7 +92,7 @@ static void push_event(struct sw_tls *t, unsigned fn, unsigned row, uint64_t t0,
 		rec[1] = (uint8_t)(n >> 7); /* n < SW_EVENT_MAX < 2^14 */
 	}
 	size_t len = n + (size_t)(body - rec);
-	uint32_t size = sw__g.seg->ring_size;
+	uint32_t size = sw__g.ring_size; /* ours, not the header's */
 	if (len > size) {
 		BUMP(t->slot->dropped[SW_DROP_TOO_BIG], 1);
 		t->gap++;
@@ -106,8 +109,7 @@ void sw__record(struct sw_tls *t, unsigned fn, unsigned row, uint64_t t0, uint64
 		int64_t result, int failed, int err, const struct sw_cap *cap, int also_row,
 		unsigned also_n)
 {
-	t->busy = 1;
-	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	sw__rec_begin(t);
 	uint64_t d = t1 > t0 ? t1 - t0 : 0;
 	count(&t->counters[row], d, failed);
 	if (also_row >= 0 && !failed && !sw__row_off[also_row]) {
@@ -116,16 +118,13 @@ void sw__record(struct sw_tls *t, unsigned fn, unsigned row, uint64_t t0, uint64
 		BUMP(c->untimed, also_n);
 	}
 	push_event(t, fn, row, t0, t1, result, failed, err, cap);
-	__atomic_signal_fence(__ATOMIC_SEQ_CST);
-	t->busy = 0;
+	sw__rec_end(t);
 }
 
 void sw__event_only(struct sw_tls *t, unsigned fn, unsigned row, uint64_t t0, uint64_t t1,
 		    int64_t result, int failed, int err, const struct sw_cap *cap)
 {
-	t->busy = 1;
-	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	sw__rec_begin(t);
 	push_event(t, fn, row, t0, t1, result, failed, err, cap);
-	__atomic_signal_fence(__ATOMIC_SEQ_CST);
-	t->busy = 0;
+	sw__rec_end(t);
 }

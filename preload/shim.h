@@ -18,31 +18,45 @@
 #define SW_EXPORT __attribute__((visibility("default")))
 
 /* Process-wide state. gen is 0 while the shim is off; it changes whenever
- * every thread must claim a new slot (start-up, after fork). */
+ * every thread must claim a new slot (start-up, after fork). Everything the
+ * shim computes an address from is kept here, never read back from the
+ * shared header: another process of the same user can write that header
+ * (DESIGN.md, decision 4), and must not be able to steer our stores. */
 struct sw_global {
 	uint32_t gen;                 /* 0: inert; else current generation */
 	int on;                       /* recording enabled */
-	struct sw_seg_header *seg;    /* this process's segment, or NULL */
-	uint64_t seg_size;            /* bytes mapped */
+	struct sw_seg_header *seg;    /* this process's segment header, or NULL */
+	uint64_t seg_size;            /* bytes of the segment file */
+	uint64_t hdr_map;             /* bytes of the header mapping */
+	uint64_t slots_offset;        /* file offset of slot 0 */
+	uint64_t base_ticks;          /* the header's base_ticks, as written */
+	uint32_t slot_size;           /* bytes per slot, a multiple of 4096 */
 	uint32_t ring_size;           /* from the environment, power of two */
 	uint32_t nslots;              /* from the environment */
+	uint32_t next_slot;           /* slots handed out so far (atomic) */
+	uint64_t seg_dev, seg_ino;    /* the segment file, to reopen it safely */
 	int auto_root;                /* we started the collector: wait for it */
 	int exit_status;              /* set by exit()/_exit() */
 	int have_exit_status;         /* exit_status is valid */
 	int follow_exec;              /* run --follow-exec: keep the shim in execs */
 	char session[256];            /* session directory */
+	char seg_path[320];           /* <session>/<pid>.<epoch>.seg */
 	char self_path[512];          /* this library's path, for --follow-exec */
 };
 
 /* Per-thread state, initial-exec TLS so that access never allocates. */
 struct sw_tls {
 	uint32_t gen;                 /* == sw__g.gen when slot is valid */
-	uint32_t busy;                /* nesting guard: recording in progress */
+	uint32_t busy;                /* hold depth (fork, vfork): pass through */
 	struct sw_slot_header *slot;  /* NULL: no slot (lost or not claimed) */
 	struct sw_counter *counters;  /* slot's counter array */
 	uint8_t *ring;                /* slot's ring bytes */
 	int32_t tid;                  /* tid at claim time */
 	uint32_t gap;                 /* events dropped since the last pushed */
+	uintptr_t rec_sp;             /* stack pointer of the frame recording
+					 now (sw__rec_begin), 0 when none */
+	uint64_t passed;              /* calls passed through while rec_sp
+					 was set (see sw__enter_busy) */
 };
 
 extern struct sw_global sw__g SW_HIDDEN;
@@ -65,18 +79,49 @@ struct sw_cap {
 	uint32_t sa_len;
 };
 
-struct sw_tls *sw__enter_slow(struct sw_tls *t) SW_HIDDEN;
+/* sp: the stack pointer of the wrapper calling (see sw__enter_busy). */
+struct sw_tls *sw__enter_slow(struct sw_tls *t, uintptr_t sp) SW_HIDDEN;
+struct sw_tls *sw__enter_busy(struct sw_tls *t, uintptr_t sp) SW_HIDDEN;
+
+/* The current stack pointer. */
+static inline __attribute__((always_inline)) uintptr_t sw__sp(void)
+{
+	uintptr_t sp;
+	__asm__ volatile("mov %%rsp, %0" : "=r"(sp));
+	return sp;
+}
 
 /* The thread's state when this call may be recorded, else NULL (shim off,
- * nested in our own recording, no slot). Signal-safe. */
+ * nested in our own recording, no slot). Signal-safe. A recording that a
+ * signal handler left with siglongjmp is noticed and recovered here. */
 static inline struct sw_tls *sw__enter(void)
 {
 	struct sw_tls *t = &sw__t;
 	if (__builtin_expect(t->gen != sw__g.gen || t->gen == 0, 0))
-		return sw__enter_slow(t);
-	if (__builtin_expect(t->busy | (t->slot == NULL), 0))
-		return NULL;
+		return sw__enter_slow(t, sw__sp());
+	if (__builtin_expect(t->busy | t->rec_sp | (t->slot == NULL), 0))
+		return sw__enter_busy(t, sw__sp());
 	return t;
+}
+
+/*
+ * Bracket every write into the thread's slot. The mark is the stack
+ * pointer of the recording frame: a wrapper entered while it is set runs
+ * either nested inside that frame (a signal handler; its stack is deeper)
+ * or after the frame was abandoned by a siglongjmp out of a handler (its
+ * stack is shallower), and sw__enter_busy tells which. Signal-safe.
+ */
+static inline __attribute__((always_inline)) void sw__rec_begin(struct sw_tls *t)
+{
+	t->rec_sp = sw__sp();
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+}
+
+static inline __attribute__((always_inline)) void sw__rec_end(struct sw_tls *t)
+{
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	t->rec_sp = 0;
+	t->passed = 0;
 }
 
 /* Count one completed call and push its event. Signal-safe, never blocks. */
@@ -97,6 +142,13 @@ void sw__resolve_all(void) SW_HIDDEN;
 /* Segment management (segment.c). */
 int sw__segment_create(void) SW_HIDDEN;
 void sw__segment_drop(void) SW_HIDDEN;
+/* Map slot i of this process's segment with its pages reserved; the
+ * slot's address, or NULL with *err set (-ENOSPC: no room to reserve it,
+ * -ENOMEM: the mapping was refused, other: the file is gone or not ours).
+ * Slow path only (a thread's first call); signal-safe. */
+struct sw_slot_header *sw__slot_map(uint32_t i, int *err) SW_HIDDEN;
+/* The slot i if it is mapped already in this process, else NULL. */
+struct sw_slot_header *sw__slot_mapped(uint32_t i) SW_HIDDEN;
 
 /* Thread-exit hook (thread.c). */
 int sw__thread_init(void) SW_HIDDEN;

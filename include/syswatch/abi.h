@@ -61,6 +61,10 @@ enum sw_slot_state {
 enum sw_drop_cause {
 	SW_DROP_RING_FULL = 0, /* the collector fell behind */
 	SW_DROP_TOO_BIG = 1,   /* larger than the ring allows */
+	SW_DROP_JUMPED = 2,    /* a signal handler left the shim with
+				  siglongjmp while it recorded: that call's
+				  event, and the calls the thread made
+				  before the shim noticed, are lost */
 	SW_DROP_NCAUSES = 4,
 };
 
@@ -73,7 +77,8 @@ struct sw_seg_header {
 	uint32_t nrows;            /* counters per slot (SW_ROW_COUNT of writer) */
 	uint32_t nslots;           /* thread slots in this segment */
 	uint32_t ring_size;        /* bytes per ring, a power of two */
-	uint32_t slot_size;        /* bytes per slot, a multiple of 64 */
+	uint32_t slot_size;        /* bytes per slot, a multiple of 4096 (the
+				      shim maps each slot on its own) */
 	uint64_t slots_offset;     /* offset of slot 0 from the segment start */
 	uint64_t segment_size;     /* total bytes of the segment */
 
@@ -94,8 +99,14 @@ struct sw_seg_header {
 	int32_t forked_child;   /* last child pid seen by fork (tree tracking) */
 	uint32_t report_done;   /* set by the collector when it printed */
 	int32_t collector_pid;  /* collector attached to this session, or 0 */
-	uint32_t reserved0;
-	uint64_t reserved[4];
+	uint32_t threads_nospace; /* threads that ran uncounted: their slot
+				     could not be reserved (directory full) */
+	uint32_t threads_nomap;   /* threads that ran uncounted: mapping their
+				     slot was refused (address space limit) */
+	int32_t slot_errno;       /* errno of the last such refusal, or 0
+				     (with threads_nomap: was reserved[0]) */
+	uint64_t reserved1;       /* was reserved[1]; unused */
+	uint64_t reserved[2];     /* was reserved[2..3]: complete mode's */
 	char comm[SW_COMM_LEN]; /* argv[0] basename, NUL-terminated */
 	char exe[SW_EXE_LEN];   /* /proc/self/exe, NUL-terminated, may be cut */
 	char cwd[SW_PATH_MAX];  /* working directory at creation (getcwd),

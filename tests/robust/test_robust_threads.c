@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -261,6 +262,28 @@ Test(signals, storm_with_a_tiny_ring_neither_deadlocks_nor_miscounts, .timeout =
 
 /* ---- stacking with a second LD_PRELOAD library ---------------------------- */
 
+/* Wait (at most 20 s) until the auto session of pid is gone: its
+ * collector has written the report and removed the session. */
+static void wait_auto_session(pid_t pid)
+{
+	char pattern[64];
+	snprintf(pattern, sizeof pattern, "a%d-", (int)pid);
+	for (int i = 0; i < 400; i++) {
+		char dir[64];
+		snprintf(dir, sizeof dir, "/dev/shm/syswatch-%u", (unsigned)getuid());
+		DIR *d = opendir(dir);
+		struct dirent *de;
+		int found = 0;
+		while (d != NULL && (de = readdir(d)) != NULL)
+			found |= strncmp(de->d_name, pattern, strlen(pattern)) == 0;
+		if (d != NULL)
+			closedir(d);
+		if (!found)
+			return;
+		usleep(50000);
+	}
+}
+
 /* Run rb_stack N under a plain LD_PRELOAD (the shim starts its own
  * collector, which writes the JSON report to SYSWATCH_OUTPUT). */
 static int stack_run(const char *tmp, const char *tag, const char *preload, const char *n,
@@ -279,9 +302,14 @@ static int stack_run(const char *tmp, const char *tag, const char *preload, cons
 			     "SYSWATCH_ROOT_PID", NULL};
 	char *argv[] = {(char *)rb_bin("rb_stack"), (char *)n, data, tpath, NULL};
 	struct rb_cmd cmd = {.argv = argv, .env = env, .out = out, .err = err};
-	int st = rb_run(&cmd, 60000);
+	pid_t pid = rb_start(&cmd);
+	int st = pid > 0 ? rb_wait(pid, 60000) : -1;
 	if (st != 0)
 		e2e_dump(err);
+	/* The program's exit waits a few ms at most for its collector,
+	 * which may print later: wait for it to remove its session. */
+	if (with_report && pid > 0)
+		wait_auto_session(pid);
 	if (with_report) {
 		if (rb_read_report(json, rep) != 0) {
 			e2e_dump(err);
