@@ -8,7 +8,9 @@
  * The checks hold for any slot the shim writes (preload/record.c), even
  * one read half-way through a call of a killed thread: count() bumps
  * calls first and the histogram last, and an "also" row its calls before
- * its untimed, so a torn copy is off by at most SLACK calls.
+ * its untimed, so a torn copy is off by at most SLACK calls. A recording
+ * that a signal handler left with siglongjmp (drop cause SW_DROP_JUMPED)
+ * is torn for good in the same way, so each such loss adds SLACK more.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -43,7 +45,7 @@ uint64_t sw__seg_age_ticks(const struct sw_segrec *r)
 
 /* Why row c (of a thread that lived at most age ticks) is impossible, or
  * NULL. */
-static const char *row_wrong(const struct sw_counter *c, uint64_t age)
+static const char *row_wrong(const struct sw_counter *c, uint64_t age, uint64_t slack)
 {
 	if (c->calls > age)
 		return "more calls than clock ticks";
@@ -54,7 +56,7 @@ static const char *row_wrong(const struct sw_counter *c, uint64_t age)
 	uint64_t timed = c->calls - c->untimed, hist = 0;
 	for (unsigned i = 0; i < SW_HIST_BUCKETS; i++)
 		hist = sat_add(hist, c->hist[i]);
-	if (hist > sat_add(timed, SLACK) || timed > sat_add(hist, SLACK))
+	if (hist > sat_add(timed, slack) || timed > sat_add(hist, slack))
 		return "latency histogram does not add up to the calls";
 	/* A zero-tick call is stored as min 1, max 0 (record.c). */
 	if (c->min > (c->max ? c->max : 1))
@@ -80,8 +82,10 @@ const char *sw__fin_wrong(const struct sw_fin *f, uint64_t age, char *buf, size_
 		return "impossible thread id";
 	if (sat_add(f->events, sw__fin_drops(f)) > age)
 		return "more events than clock ticks";
+	uint64_t torn = f->dropped[SW_DROP_JUMPED];
+	uint64_t slack = sat_add(SLACK, torn > UINT64_MAX / SLACK ? UINT64_MAX : torn * SLACK);
 	for (uint32_t k = 0; k < f->nrows; k++) {
-		const char *why = row_wrong(&f->rows[k].c, age);
+		const char *why = row_wrong(&f->rows[k].c, age, slack);
 		if (why) {
 			snprintf(buf, cap, "row %" PRIu32 ": %s", f->rows[k].row, why);
 			return buf;

@@ -435,6 +435,31 @@ Test(engine, impossible_counters_are_left_out_and_named)
 	drop_seg(&f);
 }
 
+/* A recording left with siglongjmp leaves its row torn for good (calls
+ * bumped, histogram not): each loss counted under SW_DROP_JUMPED buys that
+ * much slack, and no more. */
+Test(engine, a_histogram_torn_by_siglongjmp_is_accepted_only_with_its_drops)
+{
+	start_engine(NULL);
+	struct fake f = make_seg(getpid(), 0, my_start(), true);
+	claim(&f, 0, 100);
+	call(&f, 0, SW_ROW_read, 500, false);
+	counters(&f, 0)[SW_ROW_read].calls += 10; /* ten recordings cut short */
+	slot(&f, 0)->dropped[SW_DROP_JUMPED] = 1;
+	exit_slot(&f, 0);
+	claim(&f, 1, 101);
+	call(&f, 1, SW_ROW_read, 900, false);
+	counters(&f, 1)[SW_ROW_read].calls += 10;
+	slot(&f, 1)->dropped[SW_DROP_JUMPED] = 2;
+	exit_slot(&f, 1);
+	pass();
+	cr_assert_eq(model.sums[SW_ROW_read].calls, 11, "only the slot whose drops explain it");
+	cr_assert(warned("slot 0 (thread 100) is corrupt (row"), "the unexplained tear is kept");
+	cr_assert(!warned("slot 1 (thread 101) is corrupt"), "the explained tear is refused wrongly");
+	cr_assert_eq(sw_engine_finish(eng), 0);
+	drop_seg(&f);
+}
+
 Test(engine, a_slot_exited_again_without_a_new_claim_is_refused)
 {
 	start_engine(NULL);
