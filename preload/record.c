@@ -129,3 +129,15 @@ void sw__event_only(struct sw_tls *t, unsigned fn, unsigned row, uint64_t t0, ui
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	t->busy = 0;
 }
+
+void sw__count_untimed(struct sw_tls *t, unsigned row, unsigned n)
+{
+	if (sw__row_off[row])
+		return;
+	t->busy = 1;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	BUMP(t->counters[row].calls, n);
+	BUMP(t->counters[row].untimed, n);
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	t->busy = 0;
+}

@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <netdb.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
@@ -41,6 +42,9 @@ int sw__dir_will_refill(DIR *d) SW_HIDDEN;
 int sw__file_has_fd(FILE *f) SW_HIDDEN;
 int sw__dir_fd(DIR *d) SW_HIDDEN;
 int sw__file_fd(FILE *f) SW_HIDDEN;
+int sw__sbrk_issues(intptr_t incr) SW_HIDDEN;
+int sw__getentropy_issues(size_t len) SW_HIDDEN;
+int sw__sig_settable(int sig) SW_HIDDEN;
 
 #include "libc_protos.h"
 
@@ -52,6 +56,10 @@ enum { SW_ROW_none = -1 };
 #define SW_FAILED_MAPF(r, e) ((r) == MAP_FAILED)
 #define SW_FAILED_NONE(r, e) 0
 #define SW_FAILED_POS(r, e) ((r) != 0)
+/* signal() and its aliases return SIG_ERR; isatty() returns 0 when its
+ * ioctl failed (ENOTTY for a descriptor that is no terminal). */
+#define SW_FAILED_SIGERR(r, e) ((r) == SIG_ERR)
+#define SW_FAILED_ZERO(r, e) ((r) == 0)
 /* fopen: EINVAL (a bad mode) is found before any syscall; fdopendir: only
  * EBADF comes from its fstat, its other errors are glibc's own checks. */
 #define SW_FAILED_FOPEN(r, e) ((r) == NULL)
@@ -62,6 +70,8 @@ enum { SW_ROW_none = -1 };
 #define SW_NOCALL_MAPF(r, e) 0
 #define SW_NOCALL_NONE(r, e) 0
 #define SW_NOCALL_POS(r, e) 0
+#define SW_NOCALL_SIGERR(r, e) 0
+#define SW_NOCALL_ZERO(r, e) 0
 #define SW_NOCALL_FOPEN(r, e) ((r) == NULL && (e) == EINVAL)
 #define SW_NOCALL_FDOPENDIR(r, e) 0
 #define SW_RESULT_NEG(r) ((int64_t)(r))
@@ -69,6 +79,8 @@ enum { SW_ROW_none = -1 };
 #define SW_RESULT_MAPF(r) ((int64_t)(uintptr_t)(r))
 #define SW_RESULT_NONE(r) ((int64_t)(r))
 #define SW_RESULT_POS(r) ((int64_t)(r))
+#define SW_RESULT_SIGERR(r) ((int64_t)((r) != SIG_ERR))
+#define SW_RESULT_ZERO(r) ((int64_t)(r))
 #define SW_RESULT_FOPEN(r) ((int64_t)((r) != NULL))
 #define SW_RESULT_FDOPENDIR(r) ((int64_t)((r) != NULL))
 /* The error number an event records: errno, or the returned number. */
@@ -77,6 +89,8 @@ enum { SW_ROW_none = -1 };
 #define SW_ERRNUM_MAPF(r, e) (e)
 #define SW_ERRNUM_NONE(r, e) 0
 #define SW_ERRNUM_POS(r, e) ((int)(r))
+#define SW_ERRNUM_SIGERR(r, e) (e)
+#define SW_ERRNUM_ZERO(r, e) (e)
 #define SW_ERRNUM_FOPEN(r, e) (e)
 #define SW_ERRNUM_FDOPENDIR(r, e) (e)
 /* What a wrapper returns when libc lacks the real function. */
@@ -85,6 +99,8 @@ enum { SW_ROW_none = -1 };
 #define SW_NOSYS_MAPF(type) ((type)MAP_FAILED)
 #define SW_NOSYS_NONE(type) ((type)0)
 #define SW_NOSYS_POS(type) ((type)ENOSYS)
+#define SW_NOSYS_SIGERR(type) (SIG_ERR)
+#define SW_NOSYS_ZERO(type) ((type)0)
 #define SW_NOSYS_FOPEN(type) ((type)0)
 #define SW_NOSYS_FDOPENDIR(type) ((type)0)
 
@@ -116,6 +132,18 @@ enum { SW_ROW_none = -1 };
 		va_start(ap, last);   \
 		va = va_arg(ap, void *); \
 		va_end(ap);           \
+	}
+
+/* prctl: four more unsigned long arguments, whatever the option uses
+ * (the kernel reads all four registers, as glibc's own wrapper passes). */
+#define VA_ULONG4(last)                                \
+	unsigned long va[4];                           \
+	{                                              \
+		va_list ap;                            \
+		va_start(ap, last);                    \
+		for (int i_ = 0; i_ < 4; i_++)         \
+			va[i_] = va_arg(ap, unsigned long); \
+		va_end(ap);                            \
 	}
 
 #define SW_WRAP(name, ret, row, err, capture, vatail, params, args, gate, also, also_n)    \

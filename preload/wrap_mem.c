@@ -5,4 +5,15 @@
  */
 #include "wrap.h"
 
+/* glibc's current break; NULL until the first brk (malloc makes it). */
+extern void *__curbrk;
+
+/* sbrk(0) answers from __curbrk without a syscall once the break is
+ * known; any other increment issues one brk. (Before the break is known,
+ * sbrk(n) issues two: the first, brk(0), is not counted.) */
+int sw__sbrk_issues(intptr_t incr)
+{
+	return incr != 0 || __curbrk == NULL;
+}
+
 SW_CALLS_MEM(SW_WRAP)
