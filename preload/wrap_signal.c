@@ -44,8 +44,8 @@ SW_EXPORT int raise(int sig)
 	int r = real(sig);
 	uint64_t t1 = sw__ticks();
 	int e = errno;
-	sw__count_untimed(t, SW_ROW_gettid, 1);
-	sw__count_untimed(t, SW_ROW_getpid, 1);
+	sw__count_untimed(t, SW_ROW_gettid, 1, 0);
+	sw__count_untimed(t, SW_ROW_getpid, 1, 0);
 	sw__record(t, SW_FN_raise, SW_ROW_tgkill, t0, t1, r, r != 0, r != 0 ? e : 0, &cap, -1, 0);
 	errno = e;
 	return r;
@@ -69,8 +69,8 @@ SW_EXPORT int sigqueue(pid_t pid, int sig, const union sigval val)
 	int r = real(pid, sig, val);
 	uint64_t t1 = sw__ticks();
 	int e = errno;
-	sw__count_untimed(t, SW_ROW_getpid, 1);
-	sw__count_untimed(t, SW_ROW_getuid, 1);
+	sw__count_untimed(t, SW_ROW_getpid, 1, 0);
+	sw__count_untimed(t, SW_ROW_getuid, 1, 0);
 	sw__record(t, SW_FN_sigqueue, SW_ROW_rt_sigqueueinfo, t0, t1, r, r != 0, r != 0 ? e : 0,
 		   &cap, -1, 0);
 	errno = e;
