@@ -45,6 +45,7 @@ int sw__file_fd(FILE *f) SW_HIDDEN;
 int sw__sbrk_issues(intptr_t incr) SW_HIDDEN;
 int sw__getentropy_issues(size_t len) SW_HIDDEN;
 int sw__sig_settable(int sig) SW_HIDDEN;
+int sw__timespec_valid(const struct timespec *ts) SW_HIDDEN;
 
 #include "libc_protos.h"
 
@@ -187,6 +188,36 @@ enum { SW_ROW_none = -1 };
 			   whole ? SW_ROW_##also : SW_ROW_none, also_n);                   \
 		errno = e;                                                                 \
 		return r;                                                                  \
+	}
+
+/*
+ * An int-returning entry point (-1 and errno on failure) whose syscall
+ * depends on its arguments: counted under row_if when cond holds, else
+ * row_else (renameat2 without flags is renameat; pkey_mprotect with key
+ * -1 is mprotect). cap is the capture, as in the table.
+ */
+#define SW_WRAP_CHOOSE(name, params, args, cond, row_if, row_else, capture)            \
+	typedef int (*sw_real_##name##_t) params;                                        \
+	SW_EXPORT int name params                                                        \
+	{                                                                                \
+		sw_real_##name##_t real = (sw_real_##name##_t)sw__real(SW_FN_##name);      \
+		if (real == NULL) {                                                      \
+			errno = ENOSYS;                                                  \
+			return -1;                                                       \
+		}                                                                        \
+		unsigned row = (cond) ? SW_ROW_##row_if : SW_ROW_##row_else;             \
+		struct sw_tls *t = sw__row_off[row] ? NULL : sw__enter();                \
+		if (t == NULL)                                                           \
+			return real args;                                                \
+		struct sw_cap cap = {.fd = -1};                                          \
+		capture;                                                                 \
+		uint64_t t0 = sw__ticks();                                               \
+		int r = real args;                                                       \
+		uint64_t t1 = sw__ticks();                                               \
+		int e = errno;                                                           \
+		sw__record(t, SW_FN_##name, row, t0, t1, r, r != 0, r != 0 ? e : 0, &cap, -1, 0); \
+		errno = e;                                                               \
+		return r;                                                                \
 	}
 
 #endif

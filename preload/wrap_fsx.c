@@ -41,24 +41,5 @@ SW_WRAP_VOID(closefrom, close_range, (int a0), (a0))
 
 /* renameat2 with no flags is glibc 2.36's renameat (the renameat
  * syscall); with flags, the renameat2 syscall. */
-typedef int (*sw_real_renameat2_t)(int, const char *, int, const char *, unsigned int);
-SW_EXPORT int renameat2(int a0, const char *a1, int a2, const char *a3, unsigned int a4)
-{
-	sw_real_renameat2_t real = (sw_real_renameat2_t)sw__real(SW_FN_renameat2);
-	if (real == NULL) {
-		errno = ENOSYS;
-		return -1;
-	}
-	unsigned row = a4 == 0 ? SW_ROW_renameat : SW_ROW_renameat2;
-	struct sw_tls *t = sw__row_off[row] ? NULL : sw__enter();
-	if (t == NULL)
-		return real(a0, a1, a2, a3, a4);
-	struct sw_cap cap = {.fd = a0, .has_fd = a0 != AT_FDCWD, .path = a1};
-	uint64_t t0 = sw__ticks();
-	int r = real(a0, a1, a2, a3, a4);
-	uint64_t t1 = sw__ticks();
-	int e = errno;
-	sw__record(t, SW_FN_renameat2, row, t0, t1, r, r != 0, r != 0 ? e : 0, &cap, -1, 0);
-	errno = e;
-	return r;
-}
+SW_WRAP_CHOOSE(renameat2, (int a0, const char *a1, int a2, const char *a3, unsigned int a4),
+	       (a0, a1, a2, a3, a4), a4 == 0, renameat, renameat2, CAP_AT(a0, a1))

@@ -17,3 +17,7 @@ int sw__sbrk_issues(intptr_t incr)
 }
 
 SW_CALLS_MEM(SW_WRAP)
+
+/* pkey_mprotect with key -1 is plain mprotect in glibc 2.36. */
+SW_WRAP_CHOOSE(pkey_mprotect, (void *a0, size_t a1, int a2, int a3), (a0, a1, a2, a3),
+	       a3 == -1, mprotect, pkey_mprotect, CAP_ADDR(a0))

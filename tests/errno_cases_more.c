@@ -249,7 +249,6 @@ Test(wrapper_errno, memory_and_time_calls_of_issue_9)
 	CASE(remap_file_pages, 1, ((void *)1, 4096, 0, 0, 0));
 	CASE(pkey_alloc, 1, (1, 0));
 	CASE(pkey_free, 1, (-1));
-	CASE(pkey_mprotect, 1, ((void *)1, 4096, PROT_READ, -1));
 	CASE(memfd_create, 1, ("x", 0xffffffff));
 	CASE(posix_madvise, 1, ((void *)1, 4096, POSIX_MADV_NORMAL));
 	CASE(posix_madvise, 0, ((void *)1, 4096, POSIX_MADV_DONTNEED)); /* a no-op */
@@ -264,7 +263,9 @@ Test(wrapper_errno, memory_and_time_calls_of_issue_9)
 	CASE(timerfd_create, 1, (-42, 0));
 	CASE(timerfd_settime, 1, (-1, 0, &its, NULL));
 	CASE(timerfd_gettime, 1, (-1, &its));
-	CASE(clock_settime, 1, (-42, &bad));
+	struct timespec good = {0, 0};
+	CASE(clock_settime, 0, (-42, &bad)); /* glibc's EINVAL, no syscall */
+	CASE(clock_settime, 1, (-42, &good));
 	CASE(adjtimex, 1, (&tx));
 	CASE(ntp_adjtime, 1, (&tx));
 	CASE(clock_adjtime, 1, (-42, &tx));

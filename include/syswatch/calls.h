@@ -155,7 +155,6 @@
  X(remap_file_pages, int, remap_file_pages, NEG, CAP_ADDR(a0), VA_NONE, (void *a0, size_t a1, int a2, size_t a3, int a4), (a0, a1, a2, a3, a4), 1, none, 0) \
  X(pkey_alloc,  int, pkey_alloc, NEG, CAP_NONE, VA_NONE, (unsigned int a0, unsigned int a1), (a0, a1), 1, none, 0) \
  X(pkey_free,   int, pkey_free, NEG, CAP_NONE, VA_NONE, (int a0), (a0), 1, none, 0) \
- X(pkey_mprotect, int, pkey_mprotect, NEG, CAP_ADDR(a0), VA_NONE, (void *a0, size_t a1, int a2, int a3), (a0, a1, a2, a3), 1, none, 0) \
  X(memfd_create, int, memfd_create, NEG, CAP_PATH(a0), VA_NONE, (const char *a0, unsigned int a1), (a0, a1), 1, none, 0) \
  X(posix_madvise, int, madvise, POS, CAP_ADDR(a0), VA_NONE, (void *a0, size_t a1, int a2), (a0, a1, a2), (a2) != POSIX_MADV_DONTNEED, none, 0)
 
@@ -213,7 +212,7 @@
  X(timerfd_create, int, timerfd_create, NEG, CAP_NONE, VA_NONE, (__clockid_t a0, int a1), (a0, a1), 1, none, 0) \
  X(timerfd_settime, int, timerfd_settime, NEG, CAP_FD(a0), VA_NONE, (int a0, int a1, const struct itimerspec *a2, struct itimerspec *a3), (a0, a1, a2, a3), 1, none, 0) \
  X(timerfd_gettime, int, timerfd_gettime, NEG, CAP_FD(a0), VA_NONE, (int a0, struct itimerspec *a1), (a0, a1), 1, none, 0) \
- X(clock_settime, int, clock_settime, NEG, CAP_NONE, VA_NONE, (clockid_t a0, const struct timespec *a1), (a0, a1), 1, none, 0) \
+ X(clock_settime, int, clock_settime, NEG, CAP_NONE, VA_NONE, (clockid_t a0, const struct timespec *a1), (a0, a1), sw__timespec_valid(a1), none, 0) \
  X(adjtimex,    int, clock_adjtime, NEG, CAP_NONE, VA_NONE, (struct timex *a0), (a0), 1, none, 0) \
  X(ntp_adjtime, int, clock_adjtime, NEG, CAP_NONE, VA_NONE, (struct timex *a0), (a0), 1, none, 0) \
  X(clock_adjtime, int, clock_adjtime, NEG, CAP_NONE, VA_NONE, (clockid_t a0, struct timex *a1), (a0, a1), 1, none, 0)
@@ -400,7 +399,7 @@
  X(shmdt, int, shmdt, NEG, CAP_ADDR(a0), VA_NONE, (const void *a0), (a0), 1, none, 0) \
  X(shmctl, int, shmctl, NEG, CAP_NONE, VA_NONE, (int a0, int a1, struct shmid_ds *a2), (a0, a1, a2), 1, none, 0) \
  X(semget, int, semget, NEG, CAP_NONE, VA_NONE, (key_t a0, int a1, int a2), (a0, a1, a2), 1, none, 0) \
- X(semop, int, semop, NEG, CAP_NONE, VA_NONE, (int a0, struct sembuf *a1, size_t a2), (a0, a1, a2), 1, none, 0) \
+ X(semop, int, semtimedop, NEG, CAP_NONE, VA_NONE, (int a0, struct sembuf *a1, size_t a2), (a0, a1, a2), 1, none, 0) \
  X(semtimedop, int, semtimedop, NEG, CAP_NONE, VA_NONE, (int a0, struct sembuf *a1, size_t a2, const struct timespec *a3), (a0, a1, a2, a3), 1, none, 0) \
  X(semctl, int, semctl, NEG, CAP_NONE, VA_ARG(a2), (int a0, int a1, int a2, ...), (a0, a1, a2, va), 1, none, 0) \
  X(msgget, int, msgget, NEG, CAP_NONE, VA_NONE, (key_t a0, int a1), (a0, a1), 1, none, 0) \
@@ -480,12 +479,13 @@
 /* clang-format on */
 
 /* The functions wrapped by hand (preload/dl.c, exit.c, proc.c,
- * wrap_lock.c, wrap_signal.c, wrap_fsx.c): dlopen, whose caller's address
- * matters; the exit and exec families, which do not return; fork and
- * vfork, which return twice; syscall, variadic by number; raise and
- * sigqueue, which issue several syscalls; sync and closefrom, which
- * return nothing; renameat2, whose syscall depends on its flags. Their
- * ids follow the tables'. */
+ * wrap_lock.c, wrap_syscall.c, wrap_signal.c, wrap_fsx.c, wrap_mem.c):
+ * dlopen, whose caller's address matters; the exit and exec families,
+ * which do not return; fork and vfork, which return twice; syscall,
+ * variadic by number; raise and sigqueue, which issue several syscalls;
+ * sync and closefrom, which return nothing; renameat2 and pkey_mprotect,
+ * whose syscall depends on their arguments. Their ids follow the
+ * tables'. */
 #define SW_CALLS_HAND(X) \
  X(dlopen) \
  X(exit) \
@@ -511,7 +511,8 @@
  X(sigqueue) \
  X(sync) \
  X(closefrom) \
- X(renameat2)
+ X(renameat2) \
+ X(pkey_mprotect)
 
 /* Function ids, in table order, then the hand-wrapped ones. */
 enum sw_fn_id {
