@@ -251,7 +251,7 @@ static void note_self_path(void)
 static void count_root_exec(int auto_started)
 {
 	const char *root = getenv("SYSWATCH_ROOT_EXEC");
-	int named = root != NULL && atoi(root) == getpid();
+	int named = root != NULL && atoi(root) == (int)sw__sys0(SYS_getpid); /* not the wrapper */
 	if (root != NULL)
 		unsetenv("SYSWATCH_ROOT_EXEC");
 	struct sw_tls *t = auto_started || named ? sw__enter() : NULL;
