@@ -14,7 +14,11 @@
 /* The headers that declare the other wrapped functions' types, for the
  * wrappers and for the tests that walk the call table. */
 #include <fcntl.h>
+#include <mqueue.h>
 #include <sched.h>
+#include <sys/klog.h>
+#include <sys/quota.h>
+#include <sys/reboot.h>
 #include <sys/fanotify.h>
 #include <sys/fsuid.h>
 #include <sys/ipc.h>
@@ -46,6 +50,9 @@
 #include <unistd.h>
 #include <utime.h>
 #include <sys/epoll.h>
+
+/* The fortified mq_open of two arguments. */
+mqd_t __mq_open_2(const char *, int);
 
 /* Exported by glibc, declared by no header of it (libcap's). */
 int capget(void *, void *);

@@ -46,6 +46,7 @@ int sw__sbrk_issues(intptr_t incr) SW_HIDDEN;
 int sw__getentropy_issues(size_t len) SW_HIDDEN;
 int sw__sig_settable(int sig) SW_HIDDEN;
 int sw__timespec_valid(const struct timespec *ts) SW_HIDDEN;
+int sw__mq_name_ok(const char *name) SW_HIDDEN;
 
 #include "libc_protos.h"
 

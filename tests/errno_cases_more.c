@@ -144,6 +144,14 @@ Test(wrapper_errno, task_family)
 	CASE(pidfd_open, 1, (-1, 0));
 	CASE(pidfd_send_signal, 1, (-1, 0, NULL, 0));
 	CASE(pidfd_getfd, 1, (-1, 0, 0));
+	struct iovec iov = {buf, 1};
+	CASE(process_vm_readv, 1, (-1, &iov, 1, &iov, 1, 0));
+	CASE(process_vm_writev, 1, (-1, &iov, 1, &iov, 1, 0));
+	CASE(process_madvise, 1, (-1, &iov, 1, MADV_COLD, 0));
+	CASE(process_mrelease, 1, (-1, 0));
+	CASE(reboot, 1, (0x5eadbeef)); /* not a command: EINVAL or EPERM */
+	CASE(klogctl, 1, (12345, NULL, 0));
+	CASE(quotactl, 1, (0, missing, 0, NULL));
 }
 
 Test(wrapper_errno, more_file_calls_of_issue_9)
@@ -291,4 +299,18 @@ Test(wrapper_errno, ipc_calls)
 	CASE(msgsnd, 1, (-1, msg, 1, 0));
 	CASE(msgrcv, 1, (-1, msg, 1, 0, IPC_NOWAIT));
 	CASE(msgctl, 1, (-1, IPC_STAT, &md));
+	struct mq_attr ma;
+	unsigned prio;
+	CASE(mq_open, 1, ("/nonexistent-syswatch", O_RDONLY));
+	CASE(mq_open, 0, ("no-slash", O_RDONLY)); /* glibc's EINVAL, no syscall */
+	CASE(__mq_open_2, 1, ("/nonexistent-syswatch", O_RDONLY));
+	CASE(mq_unlink, 1, ("/nonexistent-syswatch"));
+	CASE(mq_close, 1, (-1));
+	CASE(mq_getattr, 1, (-1, &ma));
+	CASE(mq_setattr, 1, (-1, &ma, NULL));
+	CASE(mq_notify, 1, (-1, NULL));
+	CASE(mq_send, 1, (-1, msg, 1, 0));
+	CASE(mq_timedsend, 1, (-1, msg, 1, 0, &zero));
+	CASE(mq_receive, 1, (-1, msg, sizeof msg, &prio));
+	CASE(mq_timedreceive, 1, (-1, msg, sizeof msg, &prio, &zero));
 }

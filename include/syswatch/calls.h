@@ -317,7 +317,14 @@
  X(getentropy, int, getrandom, NEG, CAP_NONE, VA_NONE, (void *a0, size_t a1), (a0, a1), sw__getentropy_issues(a1), none, 0) \
  X(pidfd_open, int, pidfd_open, NEG, CAP_NONE, VA_NONE, (__pid_t a0, unsigned int a1), (a0, a1), 1, none, 0) \
  X(pidfd_send_signal, int, pidfd_send_signal, NEG, CAP_FD(a0), VA_NONE, (int a0, int a1, siginfo_t *a2, unsigned int a3), (a0, a1, a2, a3), 1, none, 0) \
- X(pidfd_getfd, int, pidfd_getfd, NEG, CAP_FD(a0), VA_NONE, (int a0, int a1, unsigned int a2), (a0, a1, a2), 1, none, 0)
+ X(pidfd_getfd, int, pidfd_getfd, NEG, CAP_FD(a0), VA_NONE, (int a0, int a1, unsigned int a2), (a0, a1, a2), 1, none, 0) \
+ X(process_vm_readv, ssize_t, process_vm_readv, NEG, CAP_NONE, VA_NONE, (pid_t a0, const struct iovec *a1, unsigned long a2, const struct iovec *a3, unsigned long a4, unsigned long a5), (a0, a1, a2, a3, a4, a5), 1, none, 0) \
+ X(process_vm_writev, ssize_t, process_vm_writev, NEG, CAP_NONE, VA_NONE, (pid_t a0, const struct iovec *a1, unsigned long a2, const struct iovec *a3, unsigned long a4, unsigned long a5), (a0, a1, a2, a3, a4, a5), 1, none, 0) \
+ X(process_madvise, ssize_t, process_madvise, NEG, CAP_FD(a0), VA_NONE, (int a0, const struct iovec *a1, size_t a2, int a3, unsigned int a4), (a0, a1, a2, a3, a4), 1, none, 0) \
+ X(process_mrelease, int, process_mrelease, NEG, CAP_FD(a0), VA_NONE, (int a0, unsigned int a1), (a0, a1), 1, none, 0) \
+ X(reboot, int, reboot, NEG, CAP_NONE, VA_NONE, (int a0), (a0), 1, none, 0) \
+ X(klogctl, int, syslog, NEG, CAP_NONE, VA_NONE, (int a0, char *a1, int a2), (a0, a1, a2), 1, none, 0) \
+ X(quotactl, int, quotactl, NEG, CAP_PATH(a1), VA_NONE, (int a0, const char *a1, int a2, caddr_t a3), (a0, a1, a2, a3), 1, none, 0)
 
 /* More file calls (preload/wrap_fsx.c): file systems, attributes and
  * times, advice and space, the remaining *at calls, terminals. */
@@ -392,7 +399,7 @@
  X(tcdrain, int, ioctl, NEG, CAP_FD(a0), VA_NONE, (int a0), (a0), 1, none, 0) \
  X(epoll_pwait2, int, epoll_pwait2, NEG, CAP_FD(a0), VA_NONE, (int a0, struct epoll_event *a1, int a2, const struct timespec *a3, const __sigset_t *a4), (a0, a1, a2, a3, a4), 1, none, 0)
 
-/* System V IPC (preload/wrap_ipc.c). */
+/* System V IPC and POSIX message queues (preload/wrap_ipc.c). */
 #define SW_CALLS_IPC(X) \
  X(shmget, int, shmget, NEG, CAP_NONE, VA_NONE, (key_t a0, size_t a1, int a2), (a0, a1, a2), 1, none, 0) \
  X(shmat, void *, shmat, MAPF, CAP_NONE, VA_NONE, (int a0, const void *a1, int a2), (a0, a1, a2), 1, none, 0) \
@@ -405,7 +412,18 @@
  X(msgget, int, msgget, NEG, CAP_NONE, VA_NONE, (key_t a0, int a1), (a0, a1), 1, none, 0) \
  X(msgsnd, int, msgsnd, NEG, CAP_NONE, VA_NONE, (int a0, const void *a1, size_t a2, int a3), (a0, a1, a2, a3), 1, none, 0) \
  X(msgrcv, ssize_t, msgrcv, NEG, CAP_NONE, VA_NONE, (int a0, void *a1, size_t a2, long a3, int a4), (a0, a1, a2, a3, a4), 1, none, 0) \
- X(msgctl, int, msgctl, NEG, CAP_NONE, VA_NONE, (int a0, int a1, struct msqid_ds *a2), (a0, a1, a2), 1, none, 0)
+ X(msgctl, int, msgctl, NEG, CAP_NONE, VA_NONE, (int a0, int a1, struct msqid_ds *a2), (a0, a1, a2), 1, none, 0) \
+ X(mq_open, mqd_t, mq_open, NEG, CAP_PATH(a0), VA_ULONG4(a1), (const char *a0, int a1, ...), (a0, a1, va[0], va[1], va[2], va[3]), sw__mq_name_ok(a0), none, 0) \
+ X(__mq_open_2, mqd_t, mq_open, NEG, CAP_PATH(a0), VA_NONE, (const char *a0, int a1), (a0, a1), sw__mq_name_ok(a0) && !((a1) & O_CREAT), none, 0) \
+ X(mq_unlink, int, mq_unlink, NEG, CAP_PATH(a0), VA_NONE, (const char *a0), (a0), sw__mq_name_ok(a0), none, 0) \
+ X(mq_close, int, close, NEG, CAP_FD(a0), VA_NONE, (mqd_t a0), (a0), 1, none, 0) \
+ X(mq_getattr, int, mq_getsetattr, NEG, CAP_FD(a0), VA_NONE, (mqd_t a0, struct mq_attr *a1), (a0, a1), 1, none, 0) \
+ X(mq_setattr, int, mq_getsetattr, NEG, CAP_FD(a0), VA_NONE, (mqd_t a0, const struct mq_attr *a1, struct mq_attr *a2), (a0, a1, a2), 1, none, 0) \
+ X(mq_notify, int, mq_notify, NEG, CAP_FD(a0), VA_NONE, (mqd_t a0, const struct sigevent *a1), (a0, a1), 1, none, 0) \
+ X(mq_send, int, mq_timedsend, NEG, CAP_FD(a0), VA_NONE, (mqd_t a0, const char *a1, size_t a2, unsigned int a3), (a0, a1, a2, a3), 1, none, 0) \
+ X(mq_timedsend, int, mq_timedsend, NEG, CAP_FD(a0), VA_NONE, (mqd_t a0, const char *a1, size_t a2, unsigned int a3, const struct timespec *a4), (a0, a1, a2, a3, a4), 1, none, 0) \
+ X(mq_receive, ssize_t, mq_timedreceive, NEG, CAP_FD(a0), VA_NONE, (mqd_t a0, char *a1, size_t a2, unsigned int *a3), (a0, a1, a2, a3), 1, none, 0) \
+ X(mq_timedreceive, ssize_t, mq_timedreceive, NEG, CAP_FD(a0), VA_NONE, (mqd_t a0, char *a1, size_t a2, unsigned int *a3, const struct timespec *a4), (a0, a1, a2, a3, a4), 1, none, 0)
 
 #define SW_CALLS(X)                                                              \
 	SW_CALLS_FS(X) SW_CALLS_MEM(X) SW_CALLS_NET(X) SW_CALLS_WAIT(X) SW_CALLS_TIME(X) \

@@ -31,8 +31,13 @@
 #include <string.h>
 #include <grp.h>
 #include <sys/fsuid.h>
+#include <mqueue.h>
 #include <sys/ipc.h>
+#include <sys/klog.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
 #include <sys/personality.h>
+#include <sys/reboot.h>
 #include <sys/msg.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
@@ -267,6 +272,15 @@ void wls_task(struct wls *w)
 	WLS_OK(w, getrandom, getrandom(buf, 16, 0) != 16);
 	WLS_OK(w, getrandom, getentropy(buf, 16) != 0);
 	WLS_FAILS(w, wait4, wait3(NULL, WNOHANG, NULL) < 0); /* ECHILD */
+	struct iovec iov = {buf, 16}, remote = {buf + 16, 16};
+	pid_t me = getpid();
+	wls_did(w, "getpid", 0);
+	WLS_OK(w, process_vm_readv, process_vm_readv(me, &iov, 1, &remote, 1, 0) != 16);
+	WLS_OK(w, process_vm_writev, process_vm_writev(me, &remote, 1, &iov, 1, 0) != 16);
+	WLS_FAILS(w, process_madvise, process_madvise(-1, &iov, 1, MADV_COLD, 0) < 0);
+	WLS_FAILS(w, process_mrelease, process_mrelease(-1, 0) != 0);
+	WLS_FAILS(w, reboot, reboot(0x5eadbeef) != 0); /* not a command */
+	WLS_FAILS(w, syslog, klogctl(12345, NULL, 0) < 0);
 	int pfd = pidfd_open(getpid(), 0);
 	wls_did(w, "getpid", 0);
 	WLS_ANY(w, pidfd_open, pfd < 0); /* kernel 5.3+ */
@@ -327,6 +341,28 @@ void wls_time_ipc(struct wls *w)
 	WLS_OK(w, msgrcv, msgrcv(q, &msg, sizeof msg.text, 0, IPC_NOWAIT) < 0);
 	WLS_FAILS(w, msgrcv, msgrcv(q, &msg, sizeof msg.text, 0, IPC_NOWAIT) < 0);
 	WLS_OK(w, msgctl, msgctl(q, IPC_RMID, NULL) != 0);
+
+	/* POSIX message queues (the kernel is given the name without '/') */
+	struct mq_attr qa = {.mq_maxmsg = 4, .mq_msgsize = 16};
+	char qname[64], qbuf[16];
+	unsigned qprio;
+	snprintf(qname, sizeof qname, "/wl_sys.%d", (int)getpid());
+	wls_did(w, "getpid", 0);
+	mqd_t mq = mq_open(qname, O_RDWR | O_CREAT | O_EXCL, 0600, &qa);
+	WLS_ANY(w, mq_open, mq == (mqd_t)-1); /* no mqueue file system: ENOSYS */
+	if (mq != (mqd_t)-1) {
+		WLS_OK(w, mq_getsetattr, mq_getattr(mq, &qa) != 0);
+		WLS_OK(w, mq_getsetattr, mq_setattr(mq, &qa, NULL) != 0);
+		WLS_OK(w, mq_notify, mq_notify(mq, NULL) != 0); /* none registered: a no-op */
+		WLS_OK(w, mq_timedsend, mq_send(mq, "x", 1, 0) != 0);
+		WLS_OK(w, mq_timedsend, mq_timedsend(mq, "y", 1, 0, &zero) != 0);
+		WLS_OK(w, mq_timedreceive, mq_receive(mq, qbuf, sizeof qbuf, &qprio) != 1);
+		WLS_OK(w, mq_timedreceive,
+		       mq_timedreceive(mq, qbuf, sizeof qbuf, &qprio, &zero) != 1);
+		WLS_OK(w, close, mq_close(mq) != 0);
+		WLS_OK(w, mq_unlink, mq_unlink(qname) != 0);
+	}
+	WLS_FAILS(w, mq_unlink, mq_unlink(qname) != 0);
 }
 
 /* syscall(): each number is counted under its own row. */
