@@ -15,25 +15,25 @@ SW_CALLS_FSX(SW_WRAP)
 
 /* A function returning nothing, counted as one call of row that cannot
  * fail: sync and closefrom (close_range, whose failure closefrom hides). */
-#define SW_WRAP_VOID(name, row, params, args)                                       \
-	typedef void (*sw_real_##name##_t) params;                                  \
-	SW_EXPORT void name params                                                  \
-	{                                                                           \
-		sw_real_##name##_t real = (sw_real_##name##_t)sw__real(SW_FN_##name); \
-		if (real == NULL)                                                   \
-			return;                                                     \
-		struct sw_tls *t = sw__row_off[SW_ROW_##row] ? NULL : sw__enter();  \
-		if (t == NULL) {                                                    \
-			real args;                                                  \
-			return;                                                     \
-		}                                                                   \
-		struct sw_cap cap = {.fd = -1};                                     \
-		uint64_t t0 = sw__ticks();                                          \
-		real args;                                                          \
-		uint64_t t1 = sw__ticks();                                          \
-		int e = errno;                                                      \
-		sw__record(t, SW_FN_##name, SW_ROW_##row, t0, t1, 0, 0, 0, &cap, -1, 0); \
-		errno = e;                                                          \
+#define SW_WRAP_VOID(name, row, params, args)                                                      \
+	typedef void(*sw_real_##name##_t) params;                                                  \
+	SW_EXPORT void name params                                                                 \
+	{                                                                                          \
+		sw_real_##name##_t real = (sw_real_##name##_t)sw__real(SW_FN_##name);              \
+		if (real == NULL)                                                                  \
+			return;                                                                    \
+		struct sw_tls *t = sw__row_off[SW_ROW_##row] ? NULL : sw__enter();                 \
+		if (t == NULL) {                                                                   \
+			real args;                                                                 \
+			return;                                                                    \
+		}                                                                                  \
+		struct sw_cap cap = {.fd = -1};                                                    \
+		uint64_t t0 = sw__ticks();                                                         \
+		real args;                                                                         \
+		uint64_t t1 = sw__ticks();                                                         \
+		int e = errno;                                                                     \
+		sw__record(t, SW_FN_##name, SW_ROW_##row, t0, t1, 0, 0, 0, &cap, -1, 0);           \
+		errno = e;                                                                         \
 	}
 
 SW_WRAP_VOID(sync, sync, (void), ())

@@ -21,6 +21,36 @@ int sw__sig_settable(int sig)
 SW_CALLS_SIGNAL(SW_WRAP)
 
 /*
+ * An entry point that issues two other syscalls before its own (row):
+ * each counted once, untimed, beside the timed call. It returns 0 or
+ * fails with -1 (or a nonzero value) and errno.
+ */
+#define SW_WRAP_AFTER_TWO(name, params, args, row, first, second)                                  \
+	typedef int(*sw_real_##name##_t) params;                                                   \
+	SW_EXPORT int name params                                                                  \
+	{                                                                                          \
+		sw_real_##name##_t real = (sw_real_##name##_t)sw__real(SW_FN_##name);              \
+		if (real == NULL) {                                                                \
+			errno = ENOSYS;                                                            \
+			return -1;                                                                 \
+		}                                                                                  \
+		struct sw_tls *t = sw__row_off[SW_ROW_##row] ? NULL : sw__enter();                 \
+		if (t == NULL)                                                                     \
+			return real args;                                                          \
+		struct sw_cap cap = {.fd = -1};                                                    \
+		uint64_t t0 = sw__ticks();                                                         \
+		int r = real args;                                                                 \
+		uint64_t t1 = sw__ticks();                                                         \
+		int e = errno;                                                                     \
+		sw__count_untimed(t, SW_ROW_##first, 1, 0);                                        \
+		sw__count_untimed(t, SW_ROW_##second, 1, 0);                                       \
+		sw__record(t, SW_FN_##name, SW_ROW_##row, t0, t1, r, r != 0, r != 0 ? e : 0, &cap, \
+			   -1, 0);                                                                 \
+		errno = e;                                                                         \
+		return r;                                                                          \
+	}
+
+/*
  * raise(sig) in glibc 2.36 is pthread_kill on the calling thread: gettid,
  * getpid, then tgkill (measured with strace; no mask change for the
  * calling thread). The handler of sig runs when tgkill returns, inside the
@@ -28,51 +58,9 @@ SW_CALLS_SIGNAL(SW_WRAP)
  * while the real call runs). A handler that does not return (longjmp,
  * exit) leaves this raise uncounted.
  */
-typedef int (*sw_real_raise_t)(int);
-SW_EXPORT int raise(int sig)
-{
-	sw_real_raise_t real = (sw_real_raise_t)sw__real(SW_FN_raise);
-	if (real == NULL) {
-		errno = ENOSYS;
-		return -1;
-	}
-	struct sw_tls *t = sw__row_off[SW_ROW_tgkill] ? NULL : sw__enter();
-	if (t == NULL)
-		return real(sig);
-	struct sw_cap cap = {.fd = -1};
-	uint64_t t0 = sw__ticks();
-	int r = real(sig);
-	uint64_t t1 = sw__ticks();
-	int e = errno;
-	sw__count_untimed(t, SW_ROW_gettid, 1, 0);
-	sw__count_untimed(t, SW_ROW_getpid, 1, 0);
-	sw__record(t, SW_FN_raise, SW_ROW_tgkill, t0, t1, r, r != 0, r != 0 ? e : 0, &cap, -1, 0);
-	errno = e;
-	return r;
-}
+SW_WRAP_AFTER_TWO(raise, (int sig), (sig), tgkill, gettid, getpid)
 
 /* sigqueue(pid, sig, value): getpid and getuid to fill in the sender,
  * then rt_sigqueueinfo (glibc 2.36, measured with strace). */
-typedef int (*sw_real_sigqueue_t)(pid_t, int, const union sigval);
-SW_EXPORT int sigqueue(pid_t pid, int sig, const union sigval val)
-{
-	sw_real_sigqueue_t real = (sw_real_sigqueue_t)sw__real(SW_FN_sigqueue);
-	if (real == NULL) {
-		errno = ENOSYS;
-		return -1;
-	}
-	struct sw_tls *t = sw__row_off[SW_ROW_rt_sigqueueinfo] ? NULL : sw__enter();
-	if (t == NULL)
-		return real(pid, sig, val);
-	struct sw_cap cap = {.fd = -1};
-	uint64_t t0 = sw__ticks();
-	int r = real(pid, sig, val);
-	uint64_t t1 = sw__ticks();
-	int e = errno;
-	sw__count_untimed(t, SW_ROW_getpid, 1, 0);
-	sw__count_untimed(t, SW_ROW_getuid, 1, 0);
-	sw__record(t, SW_FN_sigqueue, SW_ROW_rt_sigqueueinfo, t0, t1, r, r != 0, r != 0 ? e : 0,
-		   &cap, -1, 0);
-	errno = e;
-	return r;
-}
+SW_WRAP_AFTER_TWO(sigqueue, (pid_t pid, int sig, const union sigval val), (pid, sig, val),
+		  rt_sigqueueinfo, getpid, getuid)

@@ -245,7 +245,7 @@ Test(wrapper_errno, memory_and_time_calls_of_issue_9)
 	struct timespec bad = {0, 2000000000L};
 	timer_t tid = (timer_t)(intptr_t)12345;
 	CASE(brk, 1, ((void *)1)); /* below the heap: the break stays */
-	CASE(sbrk, 0, (0));       /* glibc knows the break: no syscall */
+	CASE(sbrk, 0, (0));	   /* glibc knows the break: no syscall */
 	CASE(mremap, 1, ((void *)1, 4096, 8192, 0));
 	CASE(msync, 1, ((void *)1, 4096, MS_SYNC));
 	CASE(mincore, 1, ((void *)1, 4096, vec));

@@ -225,7 +225,7 @@ void wls_task(struct wls *w)
 	WLS_OK(w, setfsgid, setfsgid((gid_t)-1) < 0);
 	WLS_OK(w, setpgid, setpgid(0, 0) != 0); /* the group leader already (main) */
 	WLS_OK(w, setpgid, setpgrp() != 0);
-	WLS_FAILS(w, setsid, setsid() < 0);   /* EPERM: a group leader */
+	WLS_FAILS(w, setsid, setsid() < 0); /* EPERM: a group leader */
 	mode_t m = umask(022);
 	wls_did(w, "umask", 0);
 	umask(m);

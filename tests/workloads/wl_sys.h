@@ -22,7 +22,7 @@ struct wls {
 	struct wls_row rows[WLS_MAX_ROWS];
 	int n;
 	const char *dir; /* the fixtures' directory */
-	int counting;    /* 0 while setting up: nothing is tallied */
+	int counting;	 /* 0 while setting up: nothing is tallied */
 };
 
 /* Stop the workload (exit status 2) with a message and errno. */
@@ -34,17 +34,17 @@ void wls_did(struct wls *w, const char *row, int failed);
 /* One call of row whose failure is read from the call; planned says
  * whether it must fail (1), succeed (0), or may do either (-1: depends on
  * the file system or privileges, the same under strace and syswatch). */
-#define WLS(w, row, failed_expr, planned)                                        \
-	do {                                                                     \
-		int f_ = (failed_expr) ? 1 : 0;                                  \
-		wls_did((w), #row, f_);                                          \
-		if ((planned) >= 0 && f_ != (planned))                           \
-			wls_die("%s:%d: %s %s", __FILE__, __LINE__, #row,        \
-				f_ ? "failed" : "succeeded unexpectedly");       \
+#define WLS(w, row, failed_expr, planned)                                                          \
+	do {                                                                                       \
+		int f_ = (failed_expr) ? 1 : 0;                                                    \
+		wls_did((w), #row, f_);                                                            \
+		if ((planned) >= 0 && f_ != (planned))                                             \
+			wls_die("%s:%d: %s %s", __FILE__, __LINE__, #row,                          \
+				f_ ? "failed" : "succeeded unexpectedly");                         \
 	} while (0)
-#define WLS_OK(w, row, failed_expr) WLS(w, row, failed_expr, 0)
+#define WLS_OK(w, row, failed_expr)    WLS(w, row, failed_expr, 0)
 #define WLS_FAILS(w, row, failed_expr) WLS(w, row, failed_expr, 1)
-#define WLS_ANY(w, row, failed_expr) WLS(w, row, failed_expr, -1)
+#define WLS_ANY(w, row, failed_expr)   WLS(w, row, failed_expr, -1)
 
 /* The families (wl_sys.c, wl_sys_fs.c), one iteration each. */
 void wls_signals(struct wls *w);

@@ -79,7 +79,7 @@ static void files_meta(struct wls *w, const char *f, int fd)
 	WLS_FAILS(w, fadvise64, posix_fadvise64(-1, 0, 0, POSIX_FADV_NORMAL) != 0);
 	int fa = fallocate(fd, 0, 0, 4096);
 	WLS_ANY(w, fallocate, fa != 0); /* EOPNOTSUPP on some file systems */
-	if (fa == 0) /* else glibc would emulate it with writes */
+	if (fa == 0)			/* else glibc would emulate it with writes */
 		WLS_OK(w, fallocate, posix_fallocate(fd, 0, 8192) != 0);
 	WLS_FAILS(w, fallocate, fallocate64(-1, 0, 0, 1) != 0);
 	WLS_OK(w, readahead, readahead(fd, 0, 4096) != 0);
@@ -105,8 +105,8 @@ static void files_meta(struct wls *w, const char *f, int fd)
 	WLS_OK(w, linkat, linkat(AT_FDCWD, f, AT_FDCWD, other, 0) != 0);
 	WLS_OK(w, unlink, unlink(other) != 0);
 	WLS_OK(w, symlinkat, symlinkat("file", AT_FDCWD, other) != 0);
-	WLS_OK(w, fchownat, fchownat(AT_FDCWD, other, (uid_t)-1, (gid_t)-1,
-				     AT_SYMLINK_NOFOLLOW) != 0);
+	WLS_OK(w, fchownat,
+	       fchownat(AT_FDCWD, other, (uid_t)-1, (gid_t)-1, AT_SYMLINK_NOFOLLOW) != 0);
 	WLS_OK(w, unlink, unlink(other) != 0);
 	WLS_OK(w, mknodat, mknod(node, S_IFIFO | 0600, 0) != 0);
 	WLS_FAILS(w, mknodat, mknodat(AT_FDCWD, node, S_IFIFO | 0600, 0) != 0); /* EEXIST */
@@ -205,8 +205,8 @@ void wls_memory(struct wls *w)
 	WLS_OK(w, brk, brk(cur) != 0);
 	WLS_OK(w, brk, sbrk(page) == (void *)-1);
 	WLS_OK(w, brk, sbrk(-page) == (void *)-1);
-	char *m = mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *m = mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
 	WLS_OK(w, mmap, m == MAP_FAILED);
 	char *r = mremap(m, (size_t)page * 2, (size_t)page * 4, MREMAP_MAYMOVE);
 	WLS_OK(w, mremap, r == MAP_FAILED);
