@@ -34,7 +34,7 @@
 static const struct {
 	const char *row, *why;
 } glibc_only[] = {
-	{"brk", "(malloc growing its heap inside glibc: not compared)"},
+    {"brk", "(malloc growing its heap inside glibc: not compared)"},
 };
 
 static const char *glibc_only_note(const char *name)
