@@ -192,12 +192,12 @@ enum { SW_ROW_none = -1 };
 	}
 
 /*
- * An int-returning entry point (-1 and errno on failure) whose syscall
- * depends on its arguments: counted under row_if when cond holds, else
- * row_else (renameat2 without flags is renameat; pkey_mprotect with key
- * -1 is mprotect). cap is the capture, as in the table.
+ * A hand wrapper of an int-returning entry point (0 on success, -1 and
+ * errno or another nonzero value on failure) whose row is an expression
+ * of its arguments, with a statement run just before the call is recorded
+ * (with t, r and e in scope). cap is the capture, as in the table.
  */
-#define SW_WRAP_CHOOSE(name, params, args, cond, row_if, row_else, capture)            \
+#define SW_WRAP_INT(name, params, args, row_expr, capture, before_record)              \
 	typedef int (*sw_real_##name##_t) params;                                        \
 	SW_EXPORT int name params                                                        \
 	{                                                                                \
@@ -206,7 +206,7 @@ enum { SW_ROW_none = -1 };
 			errno = ENOSYS;                                                  \
 			return -1;                                                       \
 		}                                                                        \
-		unsigned row = (cond) ? SW_ROW_##row_if : SW_ROW_##row_else;             \
+		unsigned row = (row_expr);                                               \
 		struct sw_tls *t = sw__row_off[row] ? NULL : sw__enter();                \
 		if (t == NULL)                                                           \
 			return real args;                                                \
@@ -216,9 +216,16 @@ enum { SW_ROW_none = -1 };
 		int r = real args;                                                       \
 		uint64_t t1 = sw__ticks();                                               \
 		int e = errno;                                                           \
+		before_record;                                                           \
 		sw__record(t, SW_FN_##name, row, t0, t1, r, r != 0, r != 0 ? e : 0, &cap, -1, 0); \
 		errno = e;                                                               \
 		return r;                                                                \
 	}
+
+/* An entry point whose syscall depends on its arguments: row_if when cond
+ * holds, else row_else (renameat2 without flags is renameat; pkey_mprotect
+ * with key -1 is mprotect). */
+#define SW_WRAP_CHOOSE(name, params, args, cond, row_if, row_else, capture) \
+	SW_WRAP_INT(name, params, args, (cond) ? SW_ROW_##row_if : SW_ROW_##row_else, capture, (void)0)
 
 #endif

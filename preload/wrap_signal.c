@@ -20,35 +20,12 @@ int sw__sig_settable(int sig)
 
 SW_CALLS_SIGNAL(SW_WRAP)
 
-/*
- * An entry point that issues two other syscalls before its own (row):
- * each counted once, untimed, beside the timed call. It returns 0 or
- * fails with -1 (or a nonzero value) and errno.
- */
+/* An entry point that issues two other syscalls before its own (row):
+ * each counted once, untimed, beside the timed call. */
 #define SW_WRAP_AFTER_TWO(name, params, args, row, first, second)                                  \
-	typedef int(*sw_real_##name##_t) params;                                                   \
-	SW_EXPORT int name params                                                                  \
-	{                                                                                          \
-		sw_real_##name##_t real = (sw_real_##name##_t)sw__real(SW_FN_##name);              \
-		if (real == NULL) {                                                                \
-			errno = ENOSYS;                                                            \
-			return -1;                                                                 \
-		}                                                                                  \
-		struct sw_tls *t = sw__row_off[SW_ROW_##row] ? NULL : sw__enter();                 \
-		if (t == NULL)                                                                     \
-			return real args;                                                          \
-		struct sw_cap cap = {.fd = -1};                                                    \
-		uint64_t t0 = sw__ticks();                                                         \
-		int r = real args;                                                                 \
-		uint64_t t1 = sw__ticks();                                                         \
-		int e = errno;                                                                     \
-		sw__count_untimed(t, SW_ROW_##first, 1, 0);                                        \
-		sw__count_untimed(t, SW_ROW_##second, 1, 0);                                       \
-		sw__record(t, SW_FN_##name, SW_ROW_##row, t0, t1, r, r != 0, r != 0 ? e : 0, &cap, \
-			   -1, 0);                                                                 \
-		errno = e;                                                                         \
-		return r;                                                                          \
-	}
+	SW_WRAP_INT(name, params, args, SW_ROW_##row, CAP_NONE,                                    \
+		    (sw__count_untimed(t, SW_ROW_##first, 1, 0),                                   \
+		     sw__count_untimed(t, SW_ROW_##second, 1, 0)))
 
 /*
  * raise(sig) in glibc 2.36 is pthread_kill on the calling thread: gettid,
