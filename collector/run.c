@@ -67,7 +67,10 @@ static void child_exec(const char *exe, char **args, const char *shim,
 {
 	sw_runsig_child();
 	char *preload = preload_value(shim, getenv("LD_PRELOAD"));
+	char self[24]; /* the shim counts the execve below in this process */
+	snprintf(self, sizeof self, "%d", (int)getpid());
 	if (!preload || setenv("LD_PRELOAD", preload, 1) < 0 ||
+	    setenv("SYSWATCH_ROOT_EXEC", self, 1) < 0 ||
 	    setenv("SYSWATCH_SESSION", session, 1) < 0 ||
 	    (follow_exec && setenv("SYSWATCH_FOLLOW_EXEC", "1", 1) < 0) ||
 	    (rows && setenv("SYSWATCH_ROWS", rows, 1) < 0)) {

@@ -247,6 +247,26 @@ static void note_self_path(void)
 		strcpy(sw__g.self_path, info.dli_fname);
 }
 
+/*
+ * The execve that started the traced command: strace -f -c counts it
+ * once, in the command's process, and no wrapper saw it (syswatch run
+ * made it, or the shell before LD_PRELOAD took effect). Counted, untimed,
+ * by the image it started: the root of an auto session, or the process
+ * `syswatch run` names in SYSWATCH_ROOT_EXEC, a variable removed here so
+ * that a later exec of the same pid (counted by its wrapper) is not
+ * counted twice.
+ */
+static void count_root_exec(int auto_started)
+{
+	const char *root = getenv("SYSWATCH_ROOT_EXEC");
+	int named = root != NULL && atoi(root) == (int)sw__sys0(SYS_getpid); /* not the wrapper */
+	if (root != NULL)
+		unsetenv("SYSWATCH_ROOT_EXEC");
+	struct sw_tls *t = auto_started || named ? sw__enter() : NULL;
+	if (t != NULL)
+		sw__count_untimed(t, SW_ROW_execve, 1, 0);
+}
+
 __attribute__((constructor(101))) static void sw_init(void)
 {
 	if (getauxval(AT_SECURE))
@@ -265,6 +285,7 @@ __attribute__((constructor(101))) static void sw_init(void)
 	sw__g.nslots = (uint32_t)env_num("SYSWATCH_SLOTS", SW_SLOTS_DEFAULT, 1, SW_SLOTS_MAX);
 
 	select_rows(getenv("SYSWATCH_ROWS"));
+	int auto_started = 0;
 	sw__resolve_all();
 	note_self_path();
 	const char *follow = getenv("SYSWATCH_FOLLOW_EXEC");
@@ -285,6 +306,8 @@ __attribute__((constructor(101))) static void sw_init(void)
 			sw__g.auto_root = 1; /* the root after an exec */
 	} else if (start_auto_session() != 0) {
 		return;
+	} else {
+		auto_started = 1;
 	}
 	if (sw__segment_create() != 0)
 		return;
@@ -292,6 +315,7 @@ __attribute__((constructor(101))) static void sw_init(void)
 	(void)pthread_atfork(before_fork, after_fork_parent, after_fork_child);
 	sw__g.on = 1;
 	__atomic_store_n(&sw__g.gen, 1, __ATOMIC_RELEASE);
+	count_root_exec(auto_started);
 }
 
 /*

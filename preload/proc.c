@@ -8,7 +8,10 @@
  *     the child makes its own segment before the flag drops);
  *   - a vfork child, which shares its parent's memory and TLS, passes
  *     every call through: the vfork trampoline raises the busy flag for
- *     the child and lowers it when the parent resumes;
+ *     the child and lowers it when the parent resumes. Its exec alone is
+ *     counted, into the parent thread's counters (the parent is
+ *     suspended until then), with no event: that is what strace -f sees
+ *     of a shell's vfork + exec;
  *   - an exec is counted before it is attempted (a success does not come
  *     back) and marks the segment EXECED; a failure is added afterwards;
  *   - an exec or spawn whose environment no longer carries the shim is
@@ -112,6 +115,31 @@ static void note_exec_failed(struct sw_tls *t, unsigned fn, unsigned row, uint64
 	__atomic_store_n(&sw__g.seg->state, SW_SEG_RUNNING, __ATOMIC_RELEASE);
 }
 
+/* The parent thread's state when this is a vfork child (sharing it while
+ * the parent is suspended, its busy flag raised once by the trampoline),
+ * else NULL. */
+static struct sw_tls *vfork_child(void)
+{
+	struct sw_tls *t = &sw__t;
+	if (t->gen == 0 || t->gen != sw__g.gen || t->slot == NULL || t->busy != 1 ||
+	    sw__g.seg == NULL || sw__g.seg->pid == (int)sw__sys0(SYS_getpid))
+		return NULL;
+	return t;
+}
+
+/* A vfork child's exec: one call counted before it is tried, its error
+ * if it comes back; the busy flag stays up, the segment is the parent's. */
+static int exec_in_vfork_child(struct sw_tls *t, unsigned row,
+			       int (*call)(void *, char *const[]), void *ctx, char *const env[])
+{
+	sw__count_untimed(t, row, 1, 0);
+	int r = call(ctx, (char *const *)env);
+	int e = errno;
+	sw__count_untimed(t, row, 0, 1);
+	errno = e;
+	return r;
+}
+
 typedef int (*execve_fn)(const char *, char *const[], char *const[]);
 
 /*
@@ -122,8 +150,12 @@ static int do_exec(unsigned fn, unsigned row, const char *what, int (*call)(void
 		   void *ctx, char *const env[])
 {
 	struct sw_tls *t = enter_own();
-	if (t == NULL)
+	if (t == NULL) {
+		struct sw_tls *parent = sw__row_off[row] ? NULL : vfork_child();
+		if (parent != NULL)
+			return exec_in_vfork_child(parent, row, call, ctx, env);
 		return call(ctx, (char *const *)env);
+	}
 	int keeps = env_keeps_shim(env);
 	char *const *use = env;
 	size_t n = env_count(env);

@@ -128,3 +128,17 @@ void sw__event_only(struct sw_tls *t, unsigned fn, unsigned row, uint64_t t0, ui
 	push_event(t, fn, row, t0, t1, result, failed, err, cap);
 	sw__rec_end(t);
 }
+
+void sw__count_untimed(struct sw_tls *t, unsigned row, unsigned n, unsigned errors)
+{
+	if (sw__row_off[row])
+		return;
+	uint32_t busy = t->busy; /* raised already in a vfork child: keep it */
+	t->busy = 1;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	BUMP(t->counters[row].calls, n);
+	BUMP(t->counters[row].untimed, n);
+	BUMP(t->counters[row].errors, errors);
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	t->busy = busy;
+}

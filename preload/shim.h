@@ -129,6 +129,12 @@ void sw__record(struct sw_tls *t, unsigned fn, unsigned row, uint64_t t0, uint64
 		int64_t result, int failed, int err, const struct sw_cap *cap, int also_row,
 		unsigned also_n) SW_HIDDEN;
 
+/* Count n more calls of row with no time, errors of them failed (the
+ * other syscalls of an entry point that issues several, e.g. raise's
+ * getpid and gettid; a vfork child's exec). Leaves the busy flag as it
+ * found it. Signal-safe. */
+void sw__count_untimed(struct sw_tls *t, unsigned row, unsigned n, unsigned errors) SW_HIDDEN;
+
 /* Push an event without counting it (init/destroy of a primitive). */
 void sw__event_only(struct sw_tls *t, unsigned fn, unsigned row, uint64_t t0, uint64_t t1,
 		    int64_t result, int failed, int err, const struct sw_cap *cap) SW_HIDDEN;

@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <netdb.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
@@ -41,6 +42,11 @@ int sw__dir_will_refill(DIR *d) SW_HIDDEN;
 int sw__file_has_fd(FILE *f) SW_HIDDEN;
 int sw__dir_fd(DIR *d) SW_HIDDEN;
 int sw__file_fd(FILE *f) SW_HIDDEN;
+int sw__sbrk_issues(intptr_t incr) SW_HIDDEN;
+int sw__getentropy_issues(size_t len) SW_HIDDEN;
+int sw__sig_settable(int sig) SW_HIDDEN;
+int sw__timespec_valid(const struct timespec *ts) SW_HIDDEN;
+int sw__mq_name_ok(const char *name) SW_HIDDEN;
 
 #include "libc_protos.h"
 
@@ -52,6 +58,10 @@ enum { SW_ROW_none = -1 };
 #define SW_FAILED_MAPF(r, e) ((r) == MAP_FAILED)
 #define SW_FAILED_NONE(r, e) 0
 #define SW_FAILED_POS(r, e) ((r) != 0)
+/* signal() and its aliases return SIG_ERR; isatty() returns 0 when its
+ * ioctl failed (ENOTTY for a descriptor that is no terminal). */
+#define SW_FAILED_SIGERR(r, e) ((r) == SIG_ERR)
+#define SW_FAILED_ZERO(r, e) ((r) == 0)
 /* fopen: EINVAL (a bad mode) is found before any syscall; fdopendir: only
  * EBADF comes from its fstat, its other errors are glibc's own checks. */
 #define SW_FAILED_FOPEN(r, e) ((r) == NULL)
@@ -62,6 +72,8 @@ enum { SW_ROW_none = -1 };
 #define SW_NOCALL_MAPF(r, e) 0
 #define SW_NOCALL_NONE(r, e) 0
 #define SW_NOCALL_POS(r, e) 0
+#define SW_NOCALL_SIGERR(r, e) 0
+#define SW_NOCALL_ZERO(r, e) 0
 #define SW_NOCALL_FOPEN(r, e) ((r) == NULL && (e) == EINVAL)
 #define SW_NOCALL_FDOPENDIR(r, e) 0
 #define SW_RESULT_NEG(r) ((int64_t)(r))
@@ -69,6 +81,8 @@ enum { SW_ROW_none = -1 };
 #define SW_RESULT_MAPF(r) ((int64_t)(uintptr_t)(r))
 #define SW_RESULT_NONE(r) ((int64_t)(r))
 #define SW_RESULT_POS(r) ((int64_t)(r))
+#define SW_RESULT_SIGERR(r) ((int64_t)((r) != SIG_ERR))
+#define SW_RESULT_ZERO(r) ((int64_t)(r))
 #define SW_RESULT_FOPEN(r) ((int64_t)((r) != NULL))
 #define SW_RESULT_FDOPENDIR(r) ((int64_t)((r) != NULL))
 /* The error number an event records: errno, or the returned number. */
@@ -77,6 +91,8 @@ enum { SW_ROW_none = -1 };
 #define SW_ERRNUM_MAPF(r, e) (e)
 #define SW_ERRNUM_NONE(r, e) 0
 #define SW_ERRNUM_POS(r, e) ((int)(r))
+#define SW_ERRNUM_SIGERR(r, e) (e)
+#define SW_ERRNUM_ZERO(r, e) (e)
 #define SW_ERRNUM_FOPEN(r, e) (e)
 #define SW_ERRNUM_FDOPENDIR(r, e) (e)
 /* What a wrapper returns when libc lacks the real function. */
@@ -85,6 +101,8 @@ enum { SW_ROW_none = -1 };
 #define SW_NOSYS_MAPF(type) ((type)MAP_FAILED)
 #define SW_NOSYS_NONE(type) ((type)0)
 #define SW_NOSYS_POS(type) ((type)ENOSYS)
+#define SW_NOSYS_SIGERR(type) (SIG_ERR)
+#define SW_NOSYS_ZERO(type) ((type)0)
 #define SW_NOSYS_FOPEN(type) ((type)0)
 #define SW_NOSYS_FDOPENDIR(type) ((type)0)
 
@@ -116,6 +134,18 @@ enum { SW_ROW_none = -1 };
 		va_start(ap, last);   \
 		va = va_arg(ap, void *); \
 		va_end(ap);           \
+	}
+
+/* prctl: four more unsigned long arguments, whatever the option uses
+ * (the kernel reads all four registers, as glibc's own wrapper passes). */
+#define VA_ULONG4(last)                                \
+	unsigned long va[4];                           \
+	{                                              \
+		va_list ap;                            \
+		va_start(ap, last);                    \
+		for (int i_ = 0; i_ < 4; i_++)         \
+			va[i_] = va_arg(ap, unsigned long); \
+		va_end(ap);                            \
 	}
 
 #define SW_WRAP(name, ret, row, err, capture, vatail, params, args, gate, also, also_n)    \
@@ -160,5 +190,42 @@ enum { SW_ROW_none = -1 };
 		errno = e;                                                                 \
 		return r;                                                                  \
 	}
+
+/*
+ * A hand wrapper of an int-returning entry point (0 on success, -1 and
+ * errno or another nonzero value on failure) whose row is an expression
+ * of its arguments, with a statement run just before the call is recorded
+ * (with t, r and e in scope). cap is the capture, as in the table.
+ */
+#define SW_WRAP_INT(name, params, args, row_expr, capture, before_record)              \
+	typedef int (*sw_real_##name##_t) params;                                        \
+	SW_EXPORT int name params                                                        \
+	{                                                                                \
+		sw_real_##name##_t real = (sw_real_##name##_t)sw__real(SW_FN_##name);      \
+		if (real == NULL) {                                                      \
+			errno = ENOSYS;                                                  \
+			return -1;                                                       \
+		}                                                                        \
+		unsigned row = (row_expr);                                               \
+		struct sw_tls *t = sw__row_off[row] ? NULL : sw__enter();                \
+		if (t == NULL)                                                           \
+			return real args;                                                \
+		struct sw_cap cap = {.fd = -1};                                          \
+		capture;                                                                 \
+		uint64_t t0 = sw__ticks();                                               \
+		int r = real args;                                                       \
+		uint64_t t1 = sw__ticks();                                               \
+		int e = errno;                                                           \
+		before_record;                                                           \
+		sw__record(t, SW_FN_##name, row, t0, t1, r, r != 0, r != 0 ? e : 0, &cap, -1, 0); \
+		errno = e;                                                               \
+		return r;                                                                \
+	}
+
+/* An entry point whose syscall depends on its arguments: row_if when cond
+ * holds, else row_else (renameat2 without flags is renameat; pkey_mprotect
+ * with key -1 is mprotect). */
+#define SW_WRAP_CHOOSE(name, params, args, cond, row_if, row_else, capture) \
+	SW_WRAP_INT(name, params, args, (cond) ? SW_ROW_##row_if : SW_ROW_##row_else, capture, (void)0)
 
 #endif

@@ -14,11 +14,8 @@
 #include <errno.h>
 #include <pthread.h>
 #include <semaphore.h>
-#include <stdarg.h>
 #include <stdint.h>
-#include <sys/syscall.h>
 #include <time.h>
-#include <linux/futex.h>
 
 #include "clock.h"
 #include "lockpeek.h"
@@ -192,40 +189,6 @@
 
 SW_CALLS_LOCK(SW_LOCK_TYPEDEF)
 SW_CALLS_LOCK(SW_LOCK_DEFINE)
-
-/*
- * syscall(): Rust's and C++'s runtimes issue futex directly. Only SYS_futex
- * is counted (the other numbers have no rows yet); every futex operation
- * is, like strace counts them, with the operation kept in the event.
- */
-typedef long (*sw_real_syscall_t)(long, ...);
-
-SW_EXPORT long syscall(long n, ...)
-{
-	va_list ap;
-	long a[6];
-	va_start(ap, n);
-	for (int i = 0; i < 6; i++)
-		a[i] = va_arg(ap, long);
-	va_end(ap);
-	sw_real_syscall_t real = (sw_real_syscall_t)sw__real(SW_FN_syscall);
-	if (real == NULL) {
-		errno = ENOSYS;
-		return -1;
-	}
-	struct sw_tls *t = n == SYS_futex && !sw__row_off[SW_ROW_futex] ? sw__enter() : NULL;
-	if (t == NULL)
-		return real(n, a[0], a[1], a[2], a[3], a[4], a[5]);
-	struct sw_cap cap = {.fd = -1, .addr = (uintptr_t)a[0], .has_addr = 1,
-			     .aux = (uint64_t)a[1], .has_aux = 1};
-	uint64_t t0 = sw__ticks();
-	long r = real(n, a[0], a[1], a[2], a[3], a[4], a[5]);
-	uint64_t t1 = sw__ticks();
-	int e = errno;
-	sw__record(t, SW_FN_syscall, SW_ROW_futex, t0, t1, r, r < 0, r < 0 ? e : 0, &cap, -1, 0);
-	errno = e;
-	return r;
-}
 
 /* pthread_exit: the thread's slot is closed by the thread-exit hook
  * (thread.c) that pthread_exit runs; this wrapper only forwards. */

@@ -60,3 +60,10 @@ add_executable(paths_probe ${SW_WL}/paths_probe.c)
 sw_add_e2e(test_paths_e2e test_paths.c)
 target_compile_definitions(test_paths_e2e PRIVATE PATHS_PROBE="$<TARGET_FILE:paths_probe>")
 add_dependencies(test_paths_e2e paths_probe)
+
+# wl_sys: every entry point issue 9 wraps, called directly, with its tally.
+add_executable(wl_sys ${SW_WL}/wl_sys.c ${SW_WL}/wl_sys_fs.c)
+sw_add_e2e(test_sysrows test_sysrows.c)
+target_compile_definitions(test_sysrows PRIVATE WL_SYS="$<TARGET_FILE:wl_sys>"
+  WL_ROWS="$<TARGET_FILE:wl_rows>")
+add_dependencies(test_sysrows wl_sys)

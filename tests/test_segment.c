@@ -82,8 +82,8 @@ Test(segment, magic_zero_is_not_ready_yet)
 }
 
 static void set_magic(struct sw_seg_header *h) { h->magic = 0x1234; }
-/* A shim of the previous ABI (its header had no cwd) is refused. */
-static void set_version(struct sw_seg_header *h) { h->abi_version = SW_ABI_VERSION - 1; }
+/* An older segment (version 1, before the cwd was added) is refused by name. */
+static void set_version(struct sw_seg_header *h) { h->abi_version = 1; }
 static void set_hsize(struct sw_seg_header *h) { h->header_size = 8; }
 static void set_shsize(struct sw_seg_header *h) { h->slot_header_size += 64; }
 static void set_csize(struct sw_seg_header *h) { h->counter_size = 16; }

@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 #define SW_SEG_MAGIC 0x3147455354415753ull /* "SWATSEG1" little-endian */
-#define SW_ABI_VERSION 2u /* 2: cwd in the header */
+#define SW_ABI_VERSION 3u /* 2: cwd in the header; 3: a row per syscall */
 
 #define SW_HIST_BUCKETS 48 /* log2 buckets of ticks: 2^47 ticks > 12 h */
 #define SW_COMM_LEN 64

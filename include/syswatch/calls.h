@@ -29,6 +29,10 @@
  *
  * Symbols that exist only as compatibility versions in glibc 2.36 (the
  * __xstat family) are resolved with dlvsym; see preload/resolve.c.
+ *
+ * The table continues in calls_sys.h (signals, the process's attributes,
+ * more file calls, IPC); COVERAGE.md says which entry points are wrapped
+ * and which are left out, and why.
  */
 #ifndef SYSWATCH_CALLS_H
 #define SYSWATCH_CALLS_H
@@ -67,12 +71,12 @@
  X(fstat64,     int, newfstatat, NEG, CAP_FD(a0), VA_NONE, (int a0, struct stat64 *a1), (a0, a1), 1, none, 0) \
  X(fstatat,     int, newfstatat, NEG, CAP_AT(a0, a1), VA_NONE, (int a0, const char *a1, struct stat *a2, int a3), (a0, a1, a2, a3), 1, none, 0) \
  X(fstatat64,   int, newfstatat, NEG, CAP_AT(a0, a1), VA_NONE, (int a0, const char *a1, struct stat64 *a2, int a3), (a0, a1, a2, a3), 1, none, 0) \
- X(__xstat,     int, newfstatat, NEG, CAP_PATH(a1), VA_NONE, (int a0, const char *a1, struct stat *a2), (a0, a1, a2), 1, none, 0) \
- X(__xstat64,   int, newfstatat, NEG, CAP_PATH(a1), VA_NONE, (int a0, const char *a1, struct stat64 *a2), (a0, a1, a2), 1, none, 0) \
- X(__lxstat,    int, newfstatat, NEG, CAP_PATH(a1), VA_NONE, (int a0, const char *a1, struct stat *a2), (a0, a1, a2), 1, none, 0) \
- X(__lxstat64,  int, newfstatat, NEG, CAP_PATH(a1), VA_NONE, (int a0, const char *a1, struct stat64 *a2), (a0, a1, a2), 1, none, 0) \
- X(__fxstat,    int, newfstatat, NEG, CAP_FD(a1), VA_NONE, (int a0, int a1, struct stat *a2), (a0, a1, a2), 1, none, 0) \
- X(__fxstat64,  int, newfstatat, NEG, CAP_FD(a1), VA_NONE, (int a0, int a1, struct stat64 *a2), (a0, a1, a2), 1, none, 0) \
+ X(__xstat,     int, stat, NEG, CAP_PATH(a1), VA_NONE, (int a0, const char *a1, struct stat *a2), (a0, a1, a2), 1, none, 0) \
+ X(__xstat64,   int, stat, NEG, CAP_PATH(a1), VA_NONE, (int a0, const char *a1, struct stat64 *a2), (a0, a1, a2), 1, none, 0) \
+ X(__lxstat,    int, lstat, NEG, CAP_PATH(a1), VA_NONE, (int a0, const char *a1, struct stat *a2), (a0, a1, a2), 1, none, 0) \
+ X(__lxstat64,  int, lstat, NEG, CAP_PATH(a1), VA_NONE, (int a0, const char *a1, struct stat64 *a2), (a0, a1, a2), 1, none, 0) \
+ X(__fxstat,    int, fstat, NEG, CAP_FD(a1), VA_NONE, (int a0, int a1, struct stat *a2), (a0, a1, a2), 1, none, 0) \
+ X(__fxstat64,  int, fstat, NEG, CAP_FD(a1), VA_NONE, (int a0, int a1, struct stat64 *a2), (a0, a1, a2), 1, none, 0) \
  X(__fxstatat,  int, newfstatat, NEG, CAP_AT(a1, a2), VA_NONE, (int a0, int a1, const char *a2, struct stat *a3, int a4), (a0, a1, a2, a3, a4), 1, none, 0) \
  X(__fxstatat64, int, newfstatat, NEG, CAP_AT(a1, a2), VA_NONE, (int a0, int a1, const char *a2, struct stat64 *a3, int a4), (a0, a1, a2, a3, a4), 1, none, 0) \
  X(statx,       int, statx, NEG, CAP_AT(a0, a1), VA_NONE, (int a0, const char *a1, int a2, unsigned int a3, struct statx *a4), (a0, a1, a2, a3, a4), 1, none, 0) \
@@ -141,7 +145,22 @@
  X(mmap64,      void *, mmap, MAPF, CAP_FD(a4), VA_NONE, (void *a0, size_t a1, int a2, int a3, int a4, off64_t a5), (a0, a1, a2, a3, a4, a5), 1, none, 0) \
  X(munmap,      int, munmap, NEG, CAP_ADDR(a0), VA_NONE, (void *a0, size_t a1), (a0, a1), 1, none, 0) \
  X(mprotect,    int, mprotect, NEG, CAP_ADDR(a0), VA_NONE, (void *a0, size_t a1, int a2), (a0, a1, a2), 1, none, 0) \
- X(madvise,     int, madvise, NEG, CAP_ADDR(a0), VA_NONE, (void *a0, size_t a1, int a2), (a0, a1, a2), 1, none, 0)
+ X(madvise,     int, madvise, NEG, CAP_ADDR(a0), VA_NONE, (void *a0, size_t a1, int a2), (a0, a1, a2), 1, none, 0) \
+ X(brk,         int, brk, NEG, CAP_ADDR(a0), VA_NONE, (void *a0), (a0), 1, none, 0) \
+ X(sbrk,        void *, brk, MAPF, CAP_NONE, VA_NONE, (intptr_t a0), (a0), sw__sbrk_issues(a0), none, 0) \
+ X(mremap,      void *, mremap, MAPF, CAP_ADDR(a0), VA_ARG(a3), (void *a0, size_t a1, size_t a2, int a3, ...), (a0, a1, a2, a3, va), 1, none, 0) \
+ X(msync,       int, msync, NEG, CAP_ADDR(a0), VA_NONE, (void *a0, size_t a1, int a2), (a0, a1, a2), 1, none, 0) \
+ X(mincore,     int, mincore, NEG, CAP_ADDR(a0), VA_NONE, (void *a0, size_t a1, unsigned char *a2), (a0, a1, a2), 1, none, 0) \
+ X(mlock,       int, mlock, NEG, CAP_ADDR(a0), VA_NONE, (const void *a0, size_t a1), (a0, a1), 1, none, 0) \
+ X(mlock2,      int, mlock2, NEG, CAP_ADDR(a0), VA_NONE, (const void *a0, size_t a1, unsigned int a2), (a0, a1, a2), 1, none, 0) \
+ X(munlock,     int, munlock, NEG, CAP_ADDR(a0), VA_NONE, (const void *a0, size_t a1), (a0, a1), 1, none, 0) \
+ X(mlockall,    int, mlockall, NEG, CAP_NONE, VA_NONE, (int a0), (a0), 1, none, 0) \
+ X(munlockall,  int, munlockall, NEG, CAP_NONE, VA_NONE, (void), (), 1, none, 0) \
+ X(remap_file_pages, int, remap_file_pages, NEG, CAP_ADDR(a0), VA_NONE, (void *a0, size_t a1, int a2, size_t a3, int a4), (a0, a1, a2, a3, a4), 1, none, 0) \
+ X(pkey_alloc,  int, pkey_alloc, NEG, CAP_NONE, VA_NONE, (unsigned int a0, unsigned int a1), (a0, a1), 1, none, 0) \
+ X(pkey_free,   int, pkey_free, NEG, CAP_NONE, VA_NONE, (int a0), (a0), 1, none, 0) \
+ X(memfd_create, int, memfd_create, NEG, CAP_PATH(a0), VA_NONE, (const char *a0, unsigned int a1), (a0, a1), 1, none, 0) \
+ X(posix_madvise, int, madvise, POS, CAP_ADDR(a0), VA_NONE, (void *a0, size_t a1, int a2), (a0, a1, a2), (a2) != POSIX_MADV_DONTNEED, none, 0)
 
 #define SW_CALLS_NET(X) \
  X(socket,      int, socket, NEG, CAP_NONE, VA_NONE, (int a0, int a1, int a2), (a0, a1, a2), 1, none, 0) \
@@ -185,18 +204,36 @@
  X(nanosleep,   int, clock_nanosleep, NEG, CAP_NONE, VA_NONE, (const struct timespec *a0, struct timespec *a1), (a0, a1), 1, none, 0) \
  X(clock_nanosleep, int, clock_nanosleep, POS, CAP_NONE, VA_NONE, (clockid_t a0, int a1, const struct timespec *a2, struct timespec *a3), (a0, a1, a2, a3), 1, none, 0) \
  X(usleep,      int, clock_nanosleep, NEG, CAP_NONE, VA_NONE, (useconds_t a0), (a0), 1, none, 0) \
- X(sleep,       unsigned int, clock_nanosleep, NONE, CAP_NONE, VA_NONE, (unsigned int a0), (a0), 1, none, 0)
+ X(sleep,       unsigned int, clock_nanosleep, NONE, CAP_NONE, VA_NONE, (unsigned int a0), (a0), 1, none, 0) \
+ X(alarm,       unsigned int, alarm, NONE, CAP_NONE, VA_NONE, (unsigned int a0), (a0), 1, none, 0) \
+ X(setitimer,   int, setitimer, NEG, CAP_NONE, VA_NONE, (__itimer_which_t a0, const struct itimerval *a1, struct itimerval *a2), (a0, a1, a2), 1, none, 0) \
+ X(getitimer,   int, getitimer, NEG, CAP_NONE, VA_NONE, (__itimer_which_t a0, struct itimerval *a1), (a0, a1), 1, none, 0) \
+ X(timer_create, int, timer_create, NEG, CAP_NONE, VA_NONE, (clockid_t a0, struct sigevent *a1, timer_t *a2), (a0, a1, a2), 1, none, 0) \
+ X(timer_settime, int, timer_settime, NEG, CAP_NONE, VA_NONE, (timer_t a0, int a1, const struct itimerspec *a2, struct itimerspec *a3), (a0, a1, a2, a3), 1, none, 0) \
+ X(timer_gettime, int, timer_gettime, NEG, CAP_NONE, VA_NONE, (timer_t a0, struct itimerspec *a1), (a0, a1), 1, none, 0) \
+ X(timer_getoverrun, int, timer_getoverrun, NEG, CAP_NONE, VA_NONE, (timer_t a0), (a0), 1, none, 0) \
+ X(timer_delete, int, timer_delete, NEG, CAP_NONE, VA_NONE, (timer_t a0), (a0), 1, none, 0) \
+ X(timerfd_create, int, timerfd_create, NEG, CAP_NONE, VA_NONE, (__clockid_t a0, int a1), (a0, a1), 1, none, 0) \
+ X(timerfd_settime, int, timerfd_settime, NEG, CAP_FD(a0), VA_NONE, (int a0, int a1, const struct itimerspec *a2, struct itimerspec *a3), (a0, a1, a2, a3), 1, none, 0) \
+ X(timerfd_gettime, int, timerfd_gettime, NEG, CAP_FD(a0), VA_NONE, (int a0, struct itimerspec *a1), (a0, a1), 1, none, 0) \
+ X(clock_settime, int, clock_settime, NEG, CAP_NONE, VA_NONE, (clockid_t a0, const struct timespec *a1), (a0, a1), sw__timespec_valid(a1), none, 0) \
+ X(adjtimex,    int, clock_adjtime, NEG, CAP_NONE, VA_NONE, (struct timex *a0), (a0), 1, none, 0) \
+ X(ntp_adjtime, int, clock_adjtime, NEG, CAP_NONE, VA_NONE, (struct timex *a0), (a0), 1, none, 0) \
+ X(clock_adjtime, int, clock_adjtime, NEG, CAP_NONE, VA_NONE, (clockid_t a0, struct timex *a1), (a0, a1), 1, none, 0)
 
 #define SW_CALLS_PROC(X) \
  X(wait,        pid_t, wait4, NEG, CAP_NONE, VA_NONE, (int *a0), (a0), 1, none, 0) \
  X(waitpid,     pid_t, wait4, NEG, CAP_NONE, VA_NONE, (pid_t a0, int *a1, int a2), (a0, a1, a2), 1, none, 0) \
  X(wait4,       pid_t, wait4, NEG, CAP_NONE, VA_NONE, (pid_t a0, int *a1, int a2, struct rusage *a3), (a0, a1, a2, a3), 1, none, 0) \
  X(waitid,      int, waitid, NEG, CAP_NONE, VA_NONE, (idtype_t a0, id_t a1, siginfo_t *a2, int a3), (a0, a1, a2, a3), 1, none, 0) \
+ X(wait3,       pid_t, wait4, NEG, CAP_NONE, VA_NONE, (int *a0, int a1, struct rusage *a2), (a0, a1, a2), 1, none, 0) \
  X(kill,        int, kill, NEG, CAP_NONE, VA_NONE, (pid_t a0, int a1), (a0, a1), 1, none, 0)
+
+#include "calls_sys.h"
 
 #define SW_CALLS(X)                                                              \
 	SW_CALLS_FS(X) SW_CALLS_MEM(X) SW_CALLS_NET(X) SW_CALLS_WAIT(X) SW_CALLS_TIME(X) \
-	SW_CALLS_PROC(X)
+	SW_CALLS_PROC(X) SW_CALLS_SIGNAL(X) SW_CALLS_TASK(X) SW_CALLS_FSX(X) SW_CALLS_IPC(X)
 
 /*
  * The synchronisation calls (DESIGN.md, decision 7). They do not fit the
@@ -266,9 +303,13 @@
 /* clang-format on */
 
 /* The functions wrapped by hand (preload/dl.c, exit.c, proc.c,
- * wrap_lock.c): dlopen, whose caller's address matters; the exit and exec
- * families, which do not return; fork and vfork, which return twice;
- * syscall, variadic by number. Their ids follow the tables'. */
+ * wrap_lock.c, wrap_syscall.c, wrap_signal.c, wrap_fsx.c, wrap_mem.c):
+ * dlopen, whose caller's address matters; the exit and exec families,
+ * which do not return; fork and vfork, which return twice; syscall,
+ * variadic by number; raise and sigqueue, which issue several syscalls;
+ * sync and closefrom, which return nothing; renameat2 and pkey_mprotect,
+ * whose syscall depends on their arguments. Their ids follow the
+ * tables'. */
 #define SW_CALLS_HAND(X) \
  X(dlopen) \
  X(exit) \
@@ -289,7 +330,13 @@
  X(execveat) \
  X(posix_spawn) \
  X(posix_spawnp) \
- X(system)
+ X(system) \
+ X(raise) \
+ X(sigqueue) \
+ X(sync) \
+ X(closefrom) \
+ X(renameat2) \
+ X(pkey_mprotect)
 
 /* Function ids, in table order, then the hand-wrapped ones. */
 enum sw_fn_id {

@@ -21,7 +21,10 @@
  *      rows themselves (clone, clone3, vfork, execve, wait4, waitid, kill)
  *      syswatch's N - 0 equals strace's less the calls no preload can see
  *      (posix_spawn's child's execve, from the tally). exit_group never
- *      returns, so strace -c has no row for it.
+ *      returns, so strace -c has no row for it. The execve of a vfork
+ *      child is counted (into its parent's counters), so it is compared.
+ *  (d) where ptrace works: the root command's own execve, which strace
+ *      counts once, is counted once (the 0-iteration runs, not N - 0).
  *
  * Rows that are NOT one-for-one with strace, and why (printed by (b)):
  *  - getaddrinfo: a library call; its syscalls (reading /etc/hosts,
@@ -190,4 +193,25 @@ Test(rows, process_rows_match_strace, .timeout = 300)
 		     "(table above)", bad);
 	if (bad == 0)
 		e2e_rmtree(tmp);
+}
+
+/* (d): with no iterations, the only execve is the one that started the
+ * workload: strace counts it, and so must syswatch. */
+Test(rows, the_root_commands_execve_is_counted_once, .timeout = 120)
+{
+	if (e2e_no_ptrace())
+		cr_skip_test("ptrace is not available");
+	char tmp[4096];
+	cr_assert_eq(e2e_tmpdir(tmp, sizeof tmp, "rows-root"), 0);
+	static struct e2e_table st, sw;
+	run(tmp, 1, "-x", 0, &st, NULL);
+	run(tmp, 0, "-x", 0, &sw, NULL);
+	const struct e2e_row *s = e2e_find(&st, "execve"), *w = e2e_find(&sw, "execve");
+	printf("\nwl_rows -x 0: execve strace %lld (%lld errors), syswatch %lld (%lld errors)\n",
+	       s ? s->calls : 0, s ? s->errors : 0, w ? w->calls : 0, w ? w->errors : 0);
+	fflush(stdout);
+	cr_assert(s && s->calls == 1, "strace did not see the one execve");
+	cr_expect(w && w->calls == s->calls && w->errors == s->errors,
+		  "syswatch does not count the root command's execve as strace does");
+	e2e_rmtree(tmp);
 }

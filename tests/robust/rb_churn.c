@@ -54,7 +54,7 @@ static int steer_to(int last_pid_fd, int tid)
 	for (int spin = 0; spin < 100000; spin++) {
 		if (syscall(SYS_tgkill, pid, tid, 0) != 0 && errno == ESRCH)
 			break;
-		sched_yield();
+		syscall(SYS_sched_yield); /* the harness waiting: raw, not counted */
 	}
 	char buf[32];
 	int n = snprintf(buf, sizeof buf, "%d", tid - 1);

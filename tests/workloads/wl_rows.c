@@ -18,11 +18,13 @@
  *            socketpair, getaddrinfo (wl_rows_net.c);
  *   waiting  poll, ppoll, select, pselect, epoll, eventfd, inotify, and
  *            usleep, sleep(0), nanosleep, clock_nanosleep;
- *   process  kill, waits that find no child, a failing execve; fork +
- *            execve of the helper, vfork + _exit, posix_spawn of the
- *            helper reaped by wait4 and by waitid;
- *   the rest chdir, fchdir, chmod, fchmod, chown, fchown, symlink, link,
- *            truncate, getdents64, sendfile, copy_file_range, splice.
+ *   process  getpid, kill, waits that find no child, a failing execve;
+ *            fork + execve of the helper, vfork + _exit, vfork + execve
+ *            of the helper, posix_spawn of the helper reaped by wait4
+ *            and by waitid;
+ *   the rest getuid, getgid, chdir, fchdir, chmod, fchmod, chown, fchown,
+ *            symlink, link, truncate, getdents64, sendfile,
+ *            copy_file_range, splice.
  * Most calls also fail once on purpose (EBADF, ENOENT, EEXIST, EINVAL).
  *
  * -x (for the strace comparison): nothing in the loop starts a process
@@ -90,7 +92,9 @@ static void processes(struct wlr_ctx *c)
 	char *argv[] = {(char *)c->self, "--helper", NULL};
 	siginfo_t si;
 	int st;
-	WLR_OK(c, kill, kill(getpid(), 0) != 0);
+	pid_t me = getpid();
+	WLR_OK(c, getpid, me <= 0);
+	WLR_OK(c, kill, kill(me, 0) != 0);
 	WLR_FAILS(c, kill, kill(INT_MAX, 0) != 0); /* ESRCH */
 	WLR_FAILS(c, wait4, waitpid(-1, &st, WNOHANG) < 0); /* ECHILD */
 	WLR_FAILS(c, waitid, waitid(P_ALL, 0, &si, WEXITED | WNOHANG) != 0);
@@ -119,6 +123,18 @@ static void processes(struct wlr_ctx *c)
 	WLR_OK(c, wait4, got < 0);
 	reaped(pid, got, st);
 
+	pid = vfork(); /* a shell's way to run a command */
+	if (pid == 0) {
+		execve(c->self, argv, environ);
+		_exit(127);
+	}
+	WLR_OK(c, vfork, pid < 0);
+	WLR_OK(c, execve, 0);     /* the vfork child's, counted for its parent */
+	WLR_OK(c, exit_group, 0); /* the helper's */
+	got = waitpid(pid, &st, 0);
+	WLR_OK(c, wait4, got < 0);
+	reaped(pid, got, st);
+
 	for (int i = 0; i < 2; i++) {
 		int e = posix_spawn(&pid, c->self, NULL, NULL, argv, environ);
 		WLR_OK(c, clone3, e != 0);
@@ -142,7 +158,9 @@ static void the_rest(struct wlr_ctx *c)
 {
 	char buf[4096];
 	uid_t uid = getuid();
+	WLR_OK(c, getuid, 0); /* cannot fail */
 	gid_t gid = getgid();
+	WLR_OK(c, getgid, 0);
 	int fd = open(data, O_RDWR);
 	WLR_OK(c, openat, fd < 0);
 	WLR_OK(c, fchmod, fchmod(fd, 0644) != 0);

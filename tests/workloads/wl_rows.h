@@ -25,6 +25,7 @@
 	X(inotify_add_watch) X(inotify_rm_watch) \
 	X(clock_nanosleep) \
 	X(clone) X(vfork) X(clone3) X(execve) X(wait4) X(waitid) X(kill) \
+	X(getpid) X(getuid) X(getgid) \
 	X(exit_group) \
 	X(chdir) X(fchdir) X(chmod) X(fchmod) X(chown) X(fchown) \
 	X(symlink) X(link) X(truncate) X(getdents64) X(sendfile) \
