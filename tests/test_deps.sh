@@ -10,7 +10,7 @@ SRC=$1
 fail() { echo "FAIL: $*"; exit 1; }
 pkgs=$(make -s --no-print-directory -C "$SRC" print-deps) || fail "make print-deps failed"
 echo "DEB_PACKAGES: $pkgs"
-hints=$(grep -rhoE "apt-get install [a-z0-9.+-]+" "$SRC/tests" "$SRC/scenario" "$SRC/bench" |
+hints=$(grep -rhoE "apt-get install [a-z0-9][a-z0-9.+-]*" "$SRC/tests" "$SRC/scenario" "$SRC/bench" |
 	awk '{print $3}' | sort -u)
 [ -n "$hints" ] || fail "no install hints found in the tests"
 for p in $hints; do
