@@ -21,6 +21,7 @@
 
 #include "clock.h"
 #include "shim.h"
+#include "sud.h"
 #include "sys.h"
 
 struct sw_global sw__g;
@@ -214,6 +215,7 @@ static void after_fork_child(void)
 			__atomic_store_n(&sw__g.gen, g ? g : 1, __ATOMIC_RELEASE);
 		}
 	}
+	sw__sud_thread_on(1); /* dispatch does not pass through fork */
 	sw__t.busy--;
 }
 
@@ -278,6 +280,7 @@ __attribute__((constructor(101))) static void sw_init(void)
 	} else if (start_auto_session() != 0) {
 		return;
 	}
+	sw__sud_start();
 	if (sw__segment_create() != 0)
 		return;
 	(void)sw__thread_init();

@@ -26,6 +26,7 @@
 
 #include "clock.h"
 #include "shim.h"
+#include "sud.h"
 #include "sys.h"
 
 extern char **environ;
@@ -133,6 +134,8 @@ static int do_exec(unsigned fn, unsigned row, const char *what, int (*call)(void
 		use = env_with_shim(env, fixed, buf, sizeof buf);
 		keeps = 1;
 	}
+	if (sw__sud_armed(t)) /* complete mode: each execve attempt traps and is counted */
+		return call(ctx, (char *const *)use);
 	note_start(t, fn, row, what, !keeps);
 	__atomic_store_n(&sw__g.seg->end_ticks, sw__ticks(), __ATOMIC_RELAXED);
 	__atomic_store_n(&sw__g.seg->state, SW_SEG_EXECED, __ATOMIC_RELEASE);
@@ -301,6 +304,8 @@ static int spawn(unsigned fn, pid_t *pid, const char *path, const posix_spawn_fi
 		use = env_with_shim(envp, fixed, buf, sizeof buf);
 		keeps = 1;
 	}
+	if (sw__sud_armed(t)) /* complete mode: the clone and the child's calls trap */
+		return real(pid, path, fa, at, argv, use);
 	pid_t child = 0;
 	struct sw_cap cap = {.fd = -1, .path = path, .aux = 1, .has_aux = !keeps};
 	uint64_t t0 = sw__ticks();
@@ -337,7 +342,7 @@ SW_EXPORT pid_t fork(void)
 		return -1;
 	}
 	struct sw_tls *t = enter_own();
-	if (t == NULL)
+	if (t == NULL || sw__sud_armed(t)) /* complete mode: the clone traps */
 		return real();
 	uint64_t t0 = sw__ticks();
 	pid_t r = real();

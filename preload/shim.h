@@ -30,6 +30,7 @@ struct sw_global {
 	int exit_status;              /* set by exit()/_exit() */
 	int have_exit_status;         /* exit_status is valid */
 	int follow_exec;              /* run --follow-exec: keep the shim in execs */
+	int complete;                 /* complete mode (sud.c): every syscall traps */
 	char session[256];            /* session directory */
 	char self_path[512];          /* this library's path, for --follow-exec */
 };
@@ -43,6 +44,9 @@ struct sw_tls {
 	uint8_t *ring;                /* slot's ring bytes */
 	int32_t tid;                  /* tid at claim time */
 	uint32_t gap;                 /* events dropped since the last pushed */
+	uint8_t sel;                  /* complete mode's selector byte, read by the
+					 kernel on every syscall: 0 allow, 1 trap */
+	uint8_t sud;                  /* our dispatch is on for this thread */
 };
 
 extern struct sw_global sw__g SW_HIDDEN;

@@ -13,6 +13,7 @@
 
 #include "clock.h"
 #include "shim.h"
+#include "sud.h"
 #include "sys.h"
 
 __thread struct sw_tls sw__t __attribute__((tls_model("initial-exec")));
@@ -92,6 +93,9 @@ struct sw_tls *sw__enter_slow(struct sw_tls *t)
 	}
 	if (t->slot == NULL)
 		__atomic_fetch_add(&h->threads_lost, 1, __ATOMIC_RELAXED);
+	/* A thread that existed before complete mode started, or was made
+	 * while its creator's calls were let through, traps from now on. */
+	sw__sud_thread_on(0);
 	t->busy = 0;
 	return t->slot ? t : NULL;
 }

@@ -268,7 +268,9 @@
 /* The functions wrapped by hand (preload/dl.c, exit.c, proc.c,
  * wrap_lock.c): dlopen, whose caller's address matters; the exit and exec
  * families, which do not return; fork and vfork, which return twice;
- * syscall, variadic by number. Their ids follow the tables'. */
+ * syscall, variadic by number. Their ids follow the tables'. syscall_trap
+ * is no libc function: it names the calls complete mode (preload/sud.c)
+ * caught at a raw syscall instruction. */
 #define SW_CALLS_HAND(X) \
  X(dlopen) \
  X(exit) \
@@ -289,7 +291,8 @@
  X(execveat) \
  X(posix_spawn) \
  X(posix_spawnp) \
- X(system)
+ X(system) \
+ X(syscall_trap)
 
 /* Function ids, in table order, then the hand-wrapped ones. */
 enum sw_fn_id {

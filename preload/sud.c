@@ -1,0 +1,188 @@
+/*
+ * sud.c - complete mode: every system call of the program, through
+ * Syscall User Dispatch (Linux >= 5.11, no privilege), without ptrace.
+ *
+ * prctl(PR_SET_SYSCALL_USER_DISPATCH, ON, start, len, &selector) is per
+ * thread. Syscall instructions whose *following* address lies in
+ * [start, start + len) always run (the shim's whole text, plus 2 bytes so
+ * that a syscall ending the text still counts as inside); every other one
+ * raises SIGSYS in the thread that made it when the thread's selector byte
+ * (struct sw_tls.sel, in TLS) says BLOCK. sud_trap.c's handler times the
+ * call, issues it from the shim's text, records it under sw_sysno_row(nr)
+ * and puts the result in the interrupted RAX. A wrapper that records its
+ * call sets the selector to ALLOW around the real call (and restores the
+ * previous value, so a handler interrupting a wrapper nests correctly):
+ * the call is counted once, by the wrapper. How the hard cases go
+ * (measured or read in the kernel's kernel/entry/syscall_user_dispatch.c,
+ * kernel/signal.c and glibc 2.36's sysdeps/unix/sysv/linux/x86_64):
+ *
+ * - Not inherited: fork, clone and execve all start the child with
+ *   dispatch off (checked here: a fork child and a pthread do not trap,
+ *   an exec'd image runs). So every new thread turns it on itself: a
+ *   thread created through a trapped clone/clone3 in the clone stub
+ *   (sud_asm.c), a fork child in the handler or in the atfork handler,
+ *   an exec'd image in its constructor; threads that existed before the
+ *   shim started (or were made while their creator's calls were let
+ *   through) on their first wrapped call (thread.c claims their slot).
+ * - rt_sigreturn: glibc's restorer (__restore_rt) is in libc and would
+ *   trap. The shim's SIGSYS handler returns through its own restorer
+ *   (sud_asm.c, inside the allowed text), and every rt_sigaction the
+ *   program makes is rewritten to use the shim's counted restorer (and
+ *   those installed before the start are rewritten at start). A restorer
+ *   the shim did not see (a raw syscall made while let through) traps
+ *   with nr 15: the handler counts it and does the sigreturn itself from
+ *   the interrupted stack pointer, as that restorer would have; the
+ *   handler's own frame is dropped. Never loops.
+ * - SIGSYS must never be blocked or ignored while a thread traps: the
+ *   kernel forces a blocked SIGSYS to its default action and kills the
+ *   process. glibc blocks every signal around clone (pthread_create,
+ *   posix_spawn). So the handler runs with SA_NODEFER and an empty
+ *   sa_mask (its mask is the interrupted code's), and trapped
+ *   rt_sigprocmask calls are applied to the interrupted context's saved
+ *   mask without SIGSYS (sud_sig.c); the masks of rt_sigsuspend, ppoll,
+ *   pselect6 and epoll_pwait lose SIGSYS the same way; sa_mask of every
+ *   handler the program installs loses SIGSYS.
+ * - The program's own SIGSYS action is kept by the shim, never installed:
+ *   rt_sigaction(SIGSYS) is answered from and stored in sud_sig.c. A
+ *   SIGSYS that is not ours (si_code other than SYS_USER_DISPATCH: a
+ *   seccomp SECCOMP_RET_TRAP, a kill) goes to that action: its handler is
+ *   called with the same arguments, SIG_IGN returns, SIG_DFL kills the
+ *   process as the kernel would have. A seccomp filter sees the shim's
+ *   re-issued call exactly as it would have seen the program's, and a
+ *   program handler that emulates the call (sets RAX) is honoured.
+ *   A program that turns on dispatch itself (Wine, gVisor-like runtimes)
+ *   takes the thread over: the shim says so in one line and that thread
+ *   goes back to the wrappers.
+ * - clone/clone3 with CLONE_VM and a new stack (threads, posix_spawn):
+ *   issued from the handler the child would come back in the handler's
+ *   frame on a stack that is not its own. The clone stub copies the
+ *   interrupted registers below the child's stack top and the child
+ *   jumps straight back to the interrupted code with them (rax = 0),
+ *   after turning its own dispatch on. fork-like clones (no CLONE_VM)
+ *   are issued from the handler: the child has its own copy of the frame
+ *   and returns through it. A raw vfork (or CLONE_VM|CLONE_VFORK without a
+ *   stack) would let the child reuse the handler's frame while the parent
+ *   still needs it: it is issued as a fork (same semantics for a child
+ *   that only execs or exits; written down as a limit). glibc's vfork()
+ *   is the shim's own trampoline (proc.c), whose syscall is allowed.
+ * - execve: counted before it is issued (it does not return), the
+ *   segment marked EXECED; a failure is added when it returns. The new
+ *   image starts without dispatch and turns it on in its constructor.
+ * - Signal handlers interrupting a wrapper run with the selector the
+ *   wrapper set (ALLOW): their unwrapped calls are not trapped.
+ * - A call trapped while the thread records (busy) is still performed,
+ *   just not recorded (sw__enter returns NULL): same as a nested wrapper.
+ * - The vfork child and posix_spawn's child share their parent's memory
+ *   and TLS: their trapped calls are recorded in the parent's slot (the
+ *   parent is suspended until they exec or exit).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <link.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include "sud.h"
+#include "sys.h"
+
+#ifndef PR_SET_SYSCALL_USER_DISPATCH
+#define PR_SET_SYSCALL_USER_DISPATCH 59
+#define PR_SYS_DISPATCH_ON 1
+#endif
+
+static uintptr_t text_lo, text_len;
+
+struct find_text {
+	uintptr_t base;
+	uintptr_t lo, hi;
+};
+
+/* The executable PT_LOAD of the object loaded at base (ours). */
+static int text_of(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	(void)size;
+	struct find_text *f = arg;
+	if (info->dlpi_addr != f->base)
+		return 0;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *p = &info->dlpi_phdr[i];
+		if (p->p_type == PT_LOAD && (p->p_flags & PF_X)) {
+			f->lo = info->dlpi_addr + p->p_vaddr;
+			f->hi = f->lo + p->p_memsz;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static long dispatch_on(void)
+{
+	return sw__sys6(SYS_prctl, PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_ON, (long)text_lo,
+			(long)text_len, (long)&sw__t.sel, 0);
+}
+
+void sw__sud_thread_on(int force)
+{
+	struct sw_tls *t = &sw__t;
+	if (!sw__g.complete || (t->sud && !force))
+		return;
+	if (dispatch_on() != 0)
+		return;
+	t->sud = 1;
+	__atomic_store_n(&t->sel, SW_SEL_BLOCK, __ATOMIC_RELAXED);
+}
+
+static void say(const char *msg)
+{
+	(void)sw__sys3(SYS_write, 2, msg, strlen(msg));
+}
+
+void sw__sud_start(void)
+{
+	const char *want = getenv("SYSWATCH_COMPLETE");
+	if (want == NULL || strcmp(want, "1") != 0)
+		return;
+	Dl_info info;
+	struct find_text f = {0};
+	if (dladdr((void *)&sw__sud_start, &info) != 0)
+		f.base = (uintptr_t)info.dli_fbase;
+	if (f.base == 0 || dl_iterate_phdr(text_of, &f) == 0) {
+		say("syswatch: complete mode: cannot find the shim's own code; counting at the "
+		    "libc entry points only\n");
+		return;
+	}
+	text_lo = f.lo;
+	text_len = f.hi - f.lo + 2; /* the kernel tests the address after the syscall */
+	/* Probe first, with the selector allowing: EINVAL means no kernel
+	 * support (before 5.11, or CONFIG_SYSCALL_USER_DISPATCH off). */
+	long r = dispatch_on();
+	if (r != 0) {
+		say(r == -EINVAL ? "syswatch: complete mode needs Syscall User Dispatch (Linux "
+				   "5.11 or later), which this kernel lacks; counting at the libc "
+				   "entry points only\n"
+				 : "syswatch: complete mode: Syscall User Dispatch refused; counting "
+				   "at the libc entry points only\n");
+		return;
+	}
+	struct sw_ksigaction sa = {
+		.handler = (void *)sw__sud_sigsys,
+		.flags = SA_SIGINFO | SA_NODEFER | SA_RESTORER | SA_RESTART,
+		.restorer = (void *)sw__sud_restore_quiet,
+		.mask = 0,
+	};
+	extern struct sw_ksigaction sw__sud_prog_sigsys SW_HIDDEN;
+	if (sw__sys4(SYS_rt_sigaction, SIGSYS, &sa, &sw__sud_prog_sigsys, 8) != 0) {
+		(void)sw__sys6(SYS_prctl, PR_SET_SYSCALL_USER_DISPATCH, 0, 0, 0, 0, 0);
+		say("syswatch: complete mode: cannot install the SIGSYS handler; counting at the "
+		    "libc entry points only\n");
+		return;
+	}
+	uint64_t sigsys = 1ull << (SIGSYS - 1);
+	(void)sw__sys4(SYS_rt_sigprocmask, SIG_UNBLOCK, &sigsys, 0, 8);
+	sw__g.complete = 1;
+	sw__sud_adopt_handlers();
+	sw__t.sud = 1;
+	__atomic_store_n(&sw__t.sel, SW_SEL_BLOCK, __ATOMIC_RELAXED);
+}
