@@ -36,6 +36,7 @@ enum opt_id {
 	O_ROOT_PID,
 	O_LOCKS,
 	O_FOLLOW_EXEC,
+	O_COMPLETE,
 	O_PER_PROCESS,
 	O_PER_THREAD,
 	O_RECOVER,
@@ -79,6 +80,9 @@ static const struct opt {
 	 "also keep the full trace in FILE (or $SYSWATCH_TRACE)"},
 	{O_LOCKS, "locks", NULL, C_RUN | C_REPORT,
 	 "after the table, who held the locks others waited on, and why"},
+	{O_COMPLETE, "complete", NULL, C_RUN,
+	 "every system call, also those glibc and the loader make inside "
+	 "(Syscall User Dispatch; slower)"},
 	{O_FOLLOW_EXEC, "follow-exec", NULL, C_RUN,
 	 "keep tracing children whose environment drops the shim"},
 	{O_PER_PROCESS, "per-process", NULL, C_RUN | C_REPORT,
@@ -239,6 +243,9 @@ static int apply(struct sw_cli *cli, int id, const char *arg, char *err,
 		return 0;
 	case O_FOLLOW_EXEC:
 		cli->follow_exec = true;
+		return 0;
+	case O_COMPLETE:
+		cli->complete = true;
 		return 0;
 	case O_PER_PROCESS:
 		cli->report.per_process = true;

@@ -98,7 +98,7 @@ static char *preload_value(const char *shim, const char *old)
  * rows: the shim's SYSWATCH_ROWS for -e trace=, or NULL. */
 static void child_exec(const char *exe, char **args, const char *shim,
 		       const char *session, bool follow_exec, const char *rows,
-		       int errfd)
+		       bool complete, int errfd)
 {
 	for (size_t i = 0; i < sizeof(handled) / sizeof(handled[0]); i++)
 		set_signal(handled[i], SIG_DFL);
@@ -106,6 +106,7 @@ static void child_exec(const char *exe, char **args, const char *shim,
 	if (!preload || setenv("LD_PRELOAD", preload, 1) < 0 ||
 	    setenv("SYSWATCH_SESSION", session, 1) < 0 ||
 	    (follow_exec && setenv("SYSWATCH_FOLLOW_EXEC", "1", 1) < 0) ||
+	    (complete && setenv("SYSWATCH_COMPLETE", "1", 1) < 0) ||
 	    (rows && setenv("SYSWATCH_ROWS", rows, 1) < 0)) {
 		int e = ENOMEM;
 		(void)!write(errfd, &e, sizeof(e));
@@ -237,7 +238,7 @@ static pid_t spawn(const struct sw_cli *cli, const char *exe, const char *shim,
 	if (pid == 0) {
 		close(p[0]);
 		child_exec(exe, cli->args, shim, session, cli->follow_exec, rows,
-			   p[1]);
+			   cli->complete, p[1]);
 	}
 	child_pid = pid;
 	close(p[1]);

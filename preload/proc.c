@@ -342,10 +342,15 @@ SW_EXPORT pid_t fork(void)
 		return -1;
 	}
 	struct sw_tls *t = enter_own();
-	if (t == NULL || sw__sud_armed(t)) /* complete mode: the clone traps */
+	if (t == NULL)
 		return real();
+	/* Complete mode: the clone is let through and counted here (a trapped
+	 * one would come while the atfork handler holds the busy flag); the
+	 * child turns its dispatch on in that handler and gets sel back. */
+	uint8_t sel = sw__sud_allow(t);
 	uint64_t t0 = sw__ticks();
 	pid_t r = real();
+	sw__sud_restore(t, sel);
 	if (r == 0)
 		return 0; /* the child has its own segment now (init.c) */
 	uint64_t t1 = sw__ticks();

@@ -94,7 +94,7 @@ static void fill_header(struct sw_seg_header *h, int pid, uint32_t epoch)
 	h->proc_start = proc_start_time();
 	h->state = SW_SEG_RUNNING;
 	h->exit_status = 0;
-	h->reserved[2] = sw__g.complete ? SW_MODE_COMPLETE : SW_MODE_WRAPPERS;
+	h->reserved[SW_SEG_MODE_SLOT] = sw__g.complete ? SW_MODE_COMPLETE : SW_MODE_WRAPPERS;
 	extern char *program_invocation_short_name;
 	if (program_invocation_short_name != NULL)
 		strncpy(h->comm, program_invocation_short_name, sizeof h->comm - 1);

@@ -22,9 +22,6 @@ enum { SW_SEL_ALLOW = 0, SW_SEL_BLOCK = 1 };
 #define SA_RESTORER 0x04000000 /* the kernel's, not exported by glibc */
 #endif
 
-/* Modes recorded in the segment header (reserved[2]). */
-enum { SW_MODE_WRAPPERS = 1, SW_MODE_COMPLETE = 2 };
-
 /*
  * Entry points whose glibc implementation does more than the one syscall
  * of their row (stdio and dirent allocate, fclose flushes, opendir also

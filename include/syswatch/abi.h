@@ -64,6 +64,14 @@ enum sw_drop_cause {
 	SW_DROP_NCAUSES = 4,
 };
 
+/* What the shim could see (segment header reserved[2], Process.mode). */
+enum sw_mode {
+	SW_MODE_UNKNOWN = 0,  /* older shims and traces */
+	SW_MODE_WRAPPERS = 1, /* libc entry points only */
+	SW_MODE_COMPLETE = 2, /* every syscall, through Syscall User Dispatch */
+};
+#define SW_SEG_MODE_SLOT 2 /* index in reserved[] */
+
 struct sw_seg_header {
 	uint64_t magic;            /* SW_SEG_MAGIC */
 	uint32_t abi_version;      /* SW_ABI_VERSION */
@@ -95,7 +103,7 @@ struct sw_seg_header {
 	uint32_t report_done;   /* set by the collector when it printed */
 	int32_t collector_pid;  /* collector attached to this session, or 0 */
 	uint32_t reserved0;
-	uint64_t reserved[4];
+	uint64_t reserved[4];   /* [2]: enum sw_mode of the shim that wrote it */
 	char comm[SW_COMM_LEN]; /* argv[0] basename, NUL-terminated */
 	char exe[SW_EXE_LEN];   /* /proc/self/exe, NUL-terminated, may be cut */
 	char cwd[SW_PATH_MAX];  /* working directory at creation (getcwd),
