@@ -47,6 +47,8 @@ struct sw_tls {
 	uint8_t sel;                  /* complete mode's selector byte, read by the
 					 kernel on every syscall: 0 allow, 1 trap */
 	uint8_t sud;                  /* our dispatch is on for this thread */
+	uint8_t sigsys_masked;        /* the program asked to block SIGSYS: what
+					 its mask queries see (never applied) */
 };
 
 extern struct sw_global sw__g SW_HIDDEN;

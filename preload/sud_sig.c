@@ -54,7 +54,10 @@ long sw__sud_rt_sigprocmask(long how, const uint64_t *set, uint64_t *old, long s
 {
 	if (size != 8)
 		return -EINVAL;
-	uint64_t cur = *frame_mask, next = cur;
+	/* The program sees the mask it asked for, SIGSYS included (glibc's
+	 * posix_spawn child resets the signals it finds blocked), while the
+	 * real one never has it. */
+	uint64_t cur = *frame_mask | (sw__t.sigsys_masked ? SIGBIT(SIGSYS) : 0), next = cur;
 	if (set != NULL) {
 		switch (how) {
 		case SIG_BLOCK:
@@ -72,6 +75,7 @@ long sw__sud_rt_sigprocmask(long how, const uint64_t *set, uint64_t *old, long s
 	}
 	if (old != NULL)
 		*old = cur;
+	sw__t.sigsys_masked = (next & SIGBIT(SIGSYS)) != 0;
 	/* The mask takes effect when the handler returns through the frame. */
 	*frame_mask = next & ~(SIGBIT(SIGSYS) | SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
 	return 0;

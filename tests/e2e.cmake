@@ -60,3 +60,14 @@ add_executable(paths_probe ${SW_WL}/paths_probe.c)
 sw_add_e2e(test_paths_e2e test_paths.c)
 target_compile_definitions(test_paths_e2e PRIVATE PATHS_PROBE="$<TARGET_FILE:paths_probe>")
 add_dependencies(test_paths_e2e paths_probe)
+
+# Complete mode (issue 9): glibc-internal calls against strace, a program
+# with its own SIGSYS handler, threads/fork/spawn/signals under dispatch.
+add_executable(wl_stdio ${SW_WL}/wl_stdio.c)
+add_executable(wl_sigsys ${SW_WL}/wl_sigsys.c)
+add_executable(wl_procs ${SW_WL}/wl_procs.c)
+target_link_libraries(wl_procs PRIVATE pthread)
+sw_add_e2e(test_complete test_complete.c)
+target_compile_definitions(test_complete PRIVATE WL_STDIO="$<TARGET_FILE:wl_stdio>"
+  WL_SIGSYS="$<TARGET_FILE:wl_sigsys>" WL_PROCS="$<TARGET_FILE:wl_procs>")
+add_dependencies(test_complete wl_stdio wl_sigsys wl_procs)

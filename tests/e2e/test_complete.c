@@ -1,0 +1,133 @@
+/*
+ * test_complete.c - complete mode (issue 9): every system call, through
+ * Syscall User Dispatch.
+ *
+ *  (a) wl_stdio does its work through glibc (stdio, malloc above the mmap
+ *      threshold, getpwnam, setlocale, localtime, realpath, posix_spawn):
+ *      under `--complete` syswatch's N - 0 equals `strace -f -c -w`'s on
+ *      every row. exit_group never returns, so strace -c has no row for
+ *      it: printed, not compared.
+ *  (b) a program with its own SIGSYS handler (raise, kill, a blocked
+ *      SIGSYS, a seccomp filter that traps and emulates getppid) behaves
+ *      as without the shim.
+ *  (c) threads, fork, posix_spawn, a signal handler and a fully blocked
+ *      mask run correctly, and N - 0 counts what the workload does per
+ *      iteration: 4 threads and a posix_spawn (clone3 5), a fork (clone
+ *      1), a handler returning (rt_sigreturn 1).
+ */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "e2e.h"
+
+static const char *strace_skip(const char *name, const struct e2e_table *got)
+{
+	(void)got;
+	return strcmp(name, "exit_group") == 0 ? "(strace -c has no row: it never returns)" : NULL;
+}
+
+static void run(const char *tmp, int under_strace, long n, struct e2e_table *out)
+{
+	if (under_strace)
+		unsetenv("SYSWATCH_COMPLETE");
+	else
+		setenv("SYSWATCH_COMPLETE", "1", 1); /* what run --complete sets */
+	cr_assert_eq(e2e_run_counted(tmp, under_strace, WL_STDIO, "", n, out, NULL), 0,
+		     "wl_stdio %ld under %s: no table (stderr above)", n,
+		     under_strace ? "strace" : "syswatch");
+	unsetenv("SYSWATCH_COMPLETE");
+}
+
+Test(complete, stdio_malloc_nss_locale_spawn_match_strace, .timeout = 300)
+{
+	if (e2e_no_ptrace())
+		cr_skip_test("ptrace is not available");
+	const long n = 20;
+	char tmp[4096];
+	cr_assert_eq(e2e_tmpdir(tmp, sizeof tmp, "complete"), 0);
+	static struct e2e_table st_n, st_0, sw_n, sw_0, ds, dw;
+	run(tmp, 1, n, &st_n);
+	run(tmp, 1, 0, &st_0);
+	run(tmp, 0, n, &sw_n);
+	run(tmp, 0, 0, &sw_0);
+	e2e_sub(&ds, &st_n, &st_0);
+	e2e_sub(&dw, &sw_n, &sw_0);
+	printf("\nwl_stdio %ld minus 0 under --complete: strace -f -c -w against syswatch\n", n);
+	int compared, bad = e2e_compare(&ds, "strace", &dw, "syswatch", strace_skip, &compared);
+	fflush(stdout);
+	/* not vacuous: the calls glibc makes inside moved */
+	static const char *const moved[] = {"read", "write", "lseek", "mmap", "munmap",
+					    "openat", "readlink", "clone3", "rt_sigaction",
+					    "execve", "wait4"};
+	for (size_t i = 0; i < sizeof(moved) / sizeof(moved[0]); i++) {
+		const struct e2e_row *r = e2e_find(&ds, moved[i]);
+		cr_assert(r && r->calls >= n, "strace saw no %s calls: workload broken?", moved[i]);
+	}
+	cr_assert_gt(compared, 15, "too few rows compared");
+	cr_expect_eq(bad, 0, "%d rows differ between strace and syswatch (table above)", bad);
+	if (bad == 0)
+		e2e_rmtree(tmp);
+}
+
+/* `syswatch run --complete [--format json -o JSON] -- PROG ARG`: status. */
+static int run_complete(const char *prog, const char *arg, const char *json, const char *log)
+{
+	const char *sw = e2e_syswatch();
+	cr_assert_not_null(sw);
+	char *argv[] = {(char *)sw, "run", "--complete", "--format", "json", "-o",
+			(char *)json, "--", (char *)prog, (char *)arg, NULL};
+	return e2e_run(argv, log);
+}
+
+Test(complete, a_program_with_its_own_sigsys_handler_keeps_working, .timeout = 120)
+{
+	char tmp[4096], json[4200], log[4200];
+	cr_assert_eq(e2e_tmpdir(tmp, sizeof tmp, "complete-sigsys"), 0);
+	snprintf(json, sizeof json, "%s/out.json", tmp);
+	snprintf(log, sizeof log, "%s/log", tmp);
+	char *plain[] = {WL_SIGSYS, NULL};
+	cr_assert_eq(e2e_run(plain, log), 0, "wl_sigsys fails without the shim");
+	int st = run_complete(WL_SIGSYS, NULL, json, log);
+	if (st != 0)
+		e2e_dump(log);
+	cr_assert_eq(st, 0, "wl_sigsys under --complete exited with %d", st);
+	e2e_rmtree(tmp);
+}
+
+Test(complete, threads_fork_spawn_and_signals_run_and_count, .timeout = 120)
+{
+	const long n = 5;
+	char tmp[4096], json[4200], log[4200], nbuf[16];
+	cr_assert_eq(e2e_tmpdir(tmp, sizeof tmp, "complete-procs"), 0);
+	static struct e2e_table t[2], d;
+	for (int k = 0; k < 2; k++) {
+		snprintf(json, sizeof json, "%s/out%d.json", tmp, k);
+		snprintf(log, sizeof log, "%s/log%d", tmp, k);
+		snprintf(nbuf, sizeof nbuf, "%ld", k ? n : 0);
+		int st = run_complete(WL_PROCS, nbuf, json, log);
+		if (st != 0)
+			e2e_dump(log);
+		cr_assert_eq(st, 0, "wl_procs %s under --complete exited with %d", nbuf, st);
+		cr_assert_eq(e2e_read_json(json, &t[k]), 0);
+		char cmd[4400], line[64];
+		snprintf(cmd, sizeof cmd, "grep -cE '\"mode\": *\"complete\"' %s", json);
+		cr_assert_eq(e2e_capture_line(cmd, line, sizeof line), 0);
+		cr_assert_str_eq(line, "1", "the JSON does not say mode complete");
+	}
+	e2e_sub(&d, &t[1], &t[0]);
+	static const struct {
+		const char *row;
+		long per_iteration;
+	} want[] = {{"clone3", 5}, {"clone", 1}, {"rt_sigreturn", 1}, {"wait4", 2}};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		const struct e2e_row *r = e2e_find(&d, want[i].row);
+		long long got = r ? r->calls : 0;
+		printf("  %-14s %lld (want %ld)\n", want[i].row, got, want[i].per_iteration * n);
+		cr_expect_eq(got, want[i].per_iteration * n, "%s: %lld calls, want %ld", want[i].row,
+			     got, want[i].per_iteration * n);
+	}
+	e2e_rmtree(tmp);
+}
