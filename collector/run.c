@@ -93,6 +93,34 @@ static char *preload_value(const char *shim, const char *old)
 	return v;
 }
 
+/*
+ * --complete: the audit object next to the shim (libsyswatch_audit.so)
+ * goes into LD_AUDIT, so that the loader's own calls are counted too
+ * (preload/audit.c). Without it the run starts at the shim's constructor.
+ * -1 only when out of memory.
+ */
+static int set_audit(const char *shim)
+{
+	const char *slash = strrchr(shim, '/');
+	size_t dir = slash ? (size_t)(slash - shim) : 0;
+	char *audit = NULL;
+	if (asprintf(&audit, "%.*s/libsyswatch_audit.so", (int)dir, shim) < 0)
+		return -1;
+	int rc = 0;
+	if (access(audit, R_OK) == 0) {
+		const char *old = getenv("LD_AUDIT");
+		char *v = NULL;
+		if (old != NULL && *old != 0 ? asprintf(&v, "%s:%s", audit, old) < 0
+					     : (v = strdup(audit)) == NULL)
+			rc = -1;
+		else
+			rc = setenv("LD_AUDIT", v, 1);
+		free(v);
+	}
+	free(audit);
+	return rc;
+}
+
 /* In the child, between fork and exec: the program gets the standard
  * dispositions back (an ignored signal would stay ignored across exec).
  * rows: the shim's SYSWATCH_ROWS for -e trace=, or NULL. */
@@ -106,7 +134,7 @@ static void child_exec(const char *exe, char **args, const char *shim,
 	if (!preload || setenv("LD_PRELOAD", preload, 1) < 0 ||
 	    setenv("SYSWATCH_SESSION", session, 1) < 0 ||
 	    (follow_exec && setenv("SYSWATCH_FOLLOW_EXEC", "1", 1) < 0) ||
-	    (complete && setenv("SYSWATCH_COMPLETE", "1", 1) < 0) ||
+	    (complete && (setenv("SYSWATCH_COMPLETE", "1", 1) < 0 || set_audit(shim) < 0)) ||
 	    (rows && setenv("SYSWATCH_ROWS", rows, 1) < 0)) {
 		int e = ENOMEM;
 		(void)!write(errfd, &e, sizeof(e));

@@ -258,6 +258,10 @@ __attribute__((constructor(101))) static void sw_init(void)
 	sw__g.ring_size = ring;
 	sw__g.nslots = (uint32_t)env_num("SYSWATCH_SLOTS", SW_SLOTS_DEFAULT, 1, SW_SLOTS_MAX);
 
+	/* Complete mode first: from here the shim's own start-up calls pass
+	 * through its handler unrecorded (recording is not on yet), instead
+	 * of being counted by the audit object as the program's. */
+	sw__sud_start();
 	select_rows(getenv("SYSWATCH_ROWS"));
 	sw__resolve_all();
 	note_self_path();
@@ -265,10 +269,13 @@ __attribute__((constructor(101))) static void sw_init(void)
 	sw__g.follow_exec = follow != NULL && strcmp(follow, "1") == 0;
 	const char *session = getenv("SYSWATCH_SESSION");
 	if (session != NULL && *session != 0) {
-		if (strlen(session) >= sizeof sw__g.session)
+		if (strlen(session) >= sizeof sw__g.session) {
+			sw__sud_stop();
 			return;
+		}
 		int r = session_ok(session);
 		if (r < 0) {
+			sw__sud_stop();
 			fprintf(stderr, "syswatch: session directory %s is not a private directory "
 					"of ours (%s); not tracing\n", session, strerror(-r));
 			return;
@@ -278,15 +285,19 @@ __attribute__((constructor(101))) static void sw_init(void)
 		if (root != NULL && atoi(root) == getpid())
 			sw__g.auto_root = 1; /* the root after an exec */
 	} else if (start_auto_session() != 0) {
+		sw__sud_stop();
 		return;
 	}
-	sw__sud_start();
-	if (sw__segment_create() != 0)
+	if (sw__segment_create() != 0) {
+		sw__sud_stop();
 		return;
+	}
 	(void)sw__thread_init();
 	(void)pthread_atfork(before_fork, after_fork_parent, after_fork_child);
 	sw__g.on = 1;
 	__atomic_store_n(&sw__g.gen, 1, __ATOMIC_RELEASE);
+	if (sw__g.complete)
+		sw__sud_adopt_early();
 }
 
 /*

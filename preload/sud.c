@@ -77,6 +77,7 @@
  *   parent is suspended until they exec or exit).
  */
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <errno.h>
 #include <link.h>
 #include <signal.h>
@@ -84,37 +85,81 @@
 #include <string.h>
 #include <sys/prctl.h>
 
+#include "clock.h"
 #include "sud.h"
 #include "sys.h"
 
-#ifndef PR_SET_SYSCALL_USER_DISPATCH
-#define PR_SET_SYSCALL_USER_DISPATCH 59
-#define PR_SYS_DISPATCH_ON 1
-#endif
-
 static uintptr_t text_lo, text_len;
+extern struct sw_ksigaction sw__sud_prog_sigsys SW_HIDDEN; /* sud_sig.c */
 
-struct find_text {
-	uintptr_t base;
-	uintptr_t lo, hi;
-};
+/* The audit object's table, when its SIGSYS handler was the one we
+ * replaced (sw__sud_start). */
+static struct sw_audit_early *early;
 
-/* The executable PT_LOAD of the object loaded at base (ours). */
-static int text_of(struct dl_phdr_info *info, size_t size, void *arg)
+/* Whether the SIGSYS handler in old is the audit object's: then take its
+ * table over, and the program's action it had kept. */
+static void find_audit(struct sw_ksigaction *old)
 {
-	(void)size;
-	struct find_text *f = arg;
-	if (info->dlpi_addr != f->base)
-		return 0;
-	for (int i = 0; i < info->dlpi_phnum; i++) {
-		const ElfW(Phdr) *p = &info->dlpi_phdr[i];
-		if (p->p_type == PT_LOAD && (p->p_flags & PF_X)) {
-			f->lo = info->dlpi_addr + p->p_vaddr;
-			f->hi = f->lo + p->p_memsz;
-			return 1;
-		}
+	Dl_info info;
+	struct link_map *map = NULL;
+	if (old->handler == (void *)SIG_DFL || old->handler == (void *)SIG_IGN ||
+	    dladdr1(old->handler, &info, (void **)&map, RTLD_DL_LINKMAP) == 0 || map == NULL ||
+	    info.dli_fname == NULL || strstr(info.dli_fname, "libsyswatch_audit.so") == NULL)
+		return;
+	/* A handle is a link map in glibc, whatever its namespace. */
+	struct sw_audit_early *a = dlsym(map, "sw_audit_table");
+	if (a == NULL || a->magic != SW_AUDIT_MAGIC)
+		return;
+	__atomic_store_n(&a->taken, 1, __ATOMIC_RELEASE);
+	*old = a->old;
+	/* Our own prctl that took dispatch over trapped into the audit
+	 * object's handler: not the program's. */
+	if (a->calls[SYS_prctl] > 0)
+		a->calls[SYS_prctl]--;
+	early = a;
+}
+
+_Static_assert(SW_AUDIT_NR == SW_SYSNO_MAX + 1, "audit table size");
+
+void sw__sud_adopt_early(void)
+{
+	struct sw_audit_early *a = early;
+	early = NULL;
+	struct sw_tls *t = sw__enter();
+	if (a == NULL || t == NULL)
+		return;
+	t->busy = 1;
+	for (unsigned nr = 0; nr < SW_AUDIT_NR; nr++) {
+		uint64_t self = a->self[nr] < a->calls[nr] ? a->self[nr] : a->calls[nr];
+		a->calls[nr] -= self; /* the loader's work on the shim itself */
+		if (a->calls[nr] == 0)
+			continue;
+		unsigned row = sw_sysno_row(nr);
+		if (sw__row_off[row])
+			continue;
+		struct sw_counter *c = &t->counters[row];
+		c->calls += a->calls[nr];
+		c->errors += a->errors[nr];
+		/* The audit object's ticks are TSC cycles: kept as time only
+		 * when the shim's are too. */
+		if (sw__use_tsc)
+			c->total += a->ticks[nr];
+		else
+			c->untimed += a->calls[nr];
 	}
-	return 0;
+	t->busy = 0;
+}
+
+void sw__sud_stop(void)
+{
+	if (!sw__g.complete)
+		return;
+	__atomic_store_n(&sw__t.sel, SW_SEL_ALLOW, __ATOMIC_RELAXED);
+	(void)sw__sys6(SYS_prctl, PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_OFF, 0, 0, 0, 0);
+	(void)sw__sys4(SYS_rt_sigaction, SIGSYS, &sw__sud_prog_sigsys, 0, 8);
+	sw__t.sud = 0;
+	sw__g.complete = 0;
+	early = NULL;
 }
 
 static long dispatch_on(void)
@@ -144,17 +189,11 @@ void sw__sud_start(void)
 	const char *want = getenv("SYSWATCH_COMPLETE");
 	if (want == NULL || strcmp(want, "1") != 0)
 		return;
-	Dl_info info;
-	struct find_text f = {0};
-	if (dladdr((void *)&sw__sud_start, &info) != 0)
-		f.base = (uintptr_t)info.dli_fbase;
-	if (f.base == 0 || dl_iterate_phdr(text_of, &f) == 0) {
+	if (sw__text_range((const void *)&sw__sud_start, &text_lo, &text_len) != 0) {
 		say("syswatch: complete mode: cannot find the shim's own code; counting at the "
 		    "libc entry points only\n");
 		return;
 	}
-	text_lo = f.lo;
-	text_len = f.hi - f.lo + 2; /* the kernel tests the address after the syscall */
 	/* Probe first, with the selector allowing: EINVAL means no kernel
 	 * support (before 5.11, or CONFIG_SYSCALL_USER_DISPATCH off). */
 	long r = dispatch_on();
@@ -172,13 +211,13 @@ void sw__sud_start(void)
 		.restorer = (void *)sw__sud_restore_quiet,
 		.mask = 0,
 	};
-	extern struct sw_ksigaction sw__sud_prog_sigsys SW_HIDDEN;
 	if (sw__sys4(SYS_rt_sigaction, SIGSYS, &sa, &sw__sud_prog_sigsys, 8) != 0) {
 		(void)sw__sys6(SYS_prctl, PR_SET_SYSCALL_USER_DISPATCH, 0, 0, 0, 0, 0);
 		say("syswatch: complete mode: cannot install the SIGSYS handler; counting at the "
 		    "libc entry points only\n");
 		return;
 	}
+	find_audit(&sw__sud_prog_sigsys);
 	uint64_t sigsys = 1ull << (SIGSYS - 1);
 	(void)sw__sys4(SYS_rt_sigprocmask, SIG_UNBLOCK, &sigsys, 0, 8);
 	sw__g.complete = 1;
@@ -186,3 +225,4 @@ void sw__sud_start(void)
 	sw__t.sud = 1;
 	__atomic_store_n(&sw__t.sel, SW_SEL_BLOCK, __ATOMIC_RELAXED);
 }
+

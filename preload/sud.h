@@ -15,12 +15,8 @@
 #include <stdint.h>
 
 #include "shim.h"
+#include "sud_text.h"
 
-enum { SW_SEL_ALLOW = 0, SW_SEL_BLOCK = 1 };
-
-#ifndef SA_RESTORER
-#define SA_RESTORER 0x04000000 /* the kernel's, not exported by glibc */
-#endif
 
 /*
  * Entry points whose glibc implementation does more than the one syscall
@@ -80,6 +76,13 @@ static inline void sw__sud_restore(struct sw_tls *t, uint8_t s)
  * (constructor only; prints one line when it cannot). */
 void sw__sud_start(void) SW_HIDDEN;
 
+/* Turn complete mode off again (the shim stays inert); constructor only. */
+void sw__sud_stop(void) SW_HIDDEN;
+
+/* Add what the audit object counted before the shim started (init.c,
+ * once recording is on). */
+void sw__sud_adopt_early(void) SW_HIDDEN;
+
 /* Turn dispatch on for the calling thread (a new thread, a fork child),
  * when the process is in complete mode. force: even if the thread's TLS
  * says it is on (a CLONE_VM child sharing its parent's TLS). Signal-safe. */
@@ -89,14 +92,6 @@ void sw__sud_thread_on(int force) SW_HIDDEN;
  * (sud_sig.c), which the handler chains to. */
 void sw__sud_sigsys(int sig, siginfo_t *si, void *uc) SW_HIDDEN;
 void sw__sud_chain(int sig, siginfo_t *si, void *uc) SW_HIDDEN;
-
-/* The kernel's struct sigaction (what rt_sigaction takes). */
-struct sw_ksigaction {
-	void *handler;
-	unsigned long flags;
-	void *restorer;
-	uint64_t mask;
-};
 
 /* Trapped signal calls, sanitised so that SIGSYS stays ours and never
  * blocked (sud_sig.c). Each returns the syscall's result. */
@@ -116,7 +111,6 @@ int sw__sud_filter_sigaction(int sig, const struct sigaction *act, struct sigact
 			     int *ret) SW_HIDDEN;
 
 /* Restorers and stubs in the shim's own code (sud_asm.c). */
-void sw__sud_restore_quiet(void) SW_HIDDEN;
 void sw__sud_restore_counted(void) SW_HIDDEN;
 __attribute__((noreturn)) void sw__sud_sigreturn(void *frame_sp) SW_HIDDEN;
 

@@ -24,20 +24,12 @@ void sw__sud_child_start(void)
 void sw__sud_note_sigreturn(void) SW_HIDDEN;
 
 /*
- * Restorers (sa_restorer): rt_sigreturn from the shim's text. The counted
- * one is given to the program's handlers, the quiet one to the shim's own
- * SIGSYS handler (strace never sees those). At entry rsp points just past
+ * The counted restorer (sa_restorer) given to the program's handlers:
+ * rt_sigreturn from the shim's text, counted (strace sees it); the quiet
+ * one of the shim's own SIGSYS handler is in sud_text.c. At entry rsp points just past
  * the frame's return address, 16-byte aligned, so a call is allowed.
  */
 __asm__(".text\n"
-	".globl sw__sud_restore_quiet\n"
-	".hidden sw__sud_restore_quiet\n"
-	".type sw__sud_restore_quiet, @function\n"
-	"sw__sud_restore_quiet:\n"
-	"	movl $15, %eax\n"
-	"	syscall\n"
-	"	hlt\n"
-	".size sw__sud_restore_quiet, .-sw__sud_restore_quiet\n"
 	".globl sw__sud_restore_counted\n"
 	".hidden sw__sud_restore_counted\n"
 	".type sw__sud_restore_counted, @function\n"
