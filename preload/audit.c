@@ -79,7 +79,7 @@ AUDIT_TEXT static void on_sigsys(int sig, siginfo_t *si, void *ctx)
 AUDIT_EXPORT AUDIT_TEXT unsigned la_version(unsigned version)
 {
 	uintptr_t lo = (uintptr_t)__start_sw_audit_text;
-	uintptr_t len = (uintptr_t)(__stop_sw_audit_text - __start_sw_audit_text) + 2;
+	uintptr_t len = (uintptr_t)__stop_sw_audit_text - lo + 2;
 	struct sw_ksigaction sa;
 	sa.handler = (void *)on_sigsys;
 	sa.flags = SA_SIGINFO | SA_NODEFER | SA_RESTORER;

@@ -658,3 +658,19 @@ int e2e_run_counted(const char *tmp, int under_strace, const char *workload,
 		return -1;
 	return tally != NULL ? e2e_read_tally(r.tal, tally) : 0;
 }
+
+int e2e_diffs_n_minus_0(const char *tmp, const char *workload, const char *opts, long n,
+			struct e2e_table *ds, struct e2e_table *dw, struct e2e_table *dt)
+{
+	static struct e2e_table st_n, st_0, sw_n, sw_0, tal_n, tal_0;
+	if (e2e_run_counted(tmp, 1, workload, opts, n, &st_n, dt ? &tal_n : NULL) != 0 ||
+	    e2e_run_counted(tmp, 1, workload, opts, 0, &st_0, dt ? &tal_0 : NULL) != 0 ||
+	    e2e_run_counted(tmp, 0, workload, opts, n, &sw_n, NULL) != 0 ||
+	    e2e_run_counted(tmp, 0, workload, opts, 0, &sw_0, NULL) != 0)
+		return -1;
+	e2e_sub(ds, &st_n, &st_0);
+	e2e_sub(dw, &sw_n, &sw_0);
+	if (dt != NULL)
+		e2e_sub(dt, &tal_n, &tal_0);
+	return 0;
+}

@@ -114,4 +114,11 @@ int e2e_no_ptrace(void);
 int e2e_run_counted(const char *tmp, int under_strace, const char *workload,
 		    const char *opts, long n, struct e2e_table *out, struct e2e_table *tally);
 
+/* e2e_run_counted with n iterations and with none, under strace and under
+ * syswatch: strace's differences into ds, syswatch's into dw and, when dt
+ * is not NULL, the workload's tally's (from the strace runs) into dt.
+ * Returns 0, or -1 with one line on stderr. */
+int e2e_diffs_n_minus_0(const char *tmp, const char *workload, const char *opts, long n,
+			struct e2e_table *ds, struct e2e_table *dw, struct e2e_table *dt);
+
 #endif
