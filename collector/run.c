@@ -183,6 +183,11 @@ static int preflight(const struct sw_cli *cli, char *shim, char *exe)
 			 "LD_PRELOAD cannot express: move syswatch elsewhere", shim);
 		return 1;
 	}
+	char why[256];
+	if (!cli->complete && sw_filter_check_wrapped(&cli->filter, why, sizeof why) < 0) {
+		sw_error("%s", why);
+		return 2;
+	}
 	int rc = sw_resolve_cmd(cmd, exe, PATH_MAX);
 	if (rc < 0) {
 		sw_error("cannot execute '%s': %s", cmd, strerror(-rc));

@@ -294,6 +294,14 @@
  X(system) \
  X(syscall_trap)
 
+/* The rows the hand-wrapped functions count under (proc.c, exit.c, dl.c,
+ * wrap_lock.c): with the tables' rows, every row the default mode can
+ * show (the CLI refuses a -e trace= selection of none of them without
+ * --complete). */
+#define SW_CALLS_HAND_ROWS(X) \
+ X(dlopen) X(exit_group) X(futex) X(clone) X(clone3) X(vfork) X(execve) X(execveat) \
+ X(system)
+
 /* Function ids, in table order, then the hand-wrapped ones. */
 enum sw_fn_id {
 #define SW_FN_ENUM(name, ...) SW_FN_##name,
