@@ -106,6 +106,9 @@ void sw__segment_drop(void) SW_HIDDEN;
 
 /* Thread-exit hook (thread.c). */
 int sw__thread_init(void) SW_HIDDEN;
+/* Give the thread's slot back (it is ending): the collector harvests it.
+ * Signal-safe. */
+void sw__thread_release(struct sw_tls *t) SW_HIDDEN;
 
 /* Process end: mark the segment, wait for the collector if we own it. */
 void sw__process_end(int status, int have_status) SW_HIDDEN;

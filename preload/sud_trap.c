@@ -256,10 +256,15 @@ static long handle(unsigned row, long nr, long *a, ucontext_t *uc)
 		return r;
 	}
 	case TK_EXIT:
-		if (row == SW_ROW_exit_group && own_segment())
+		if (row == SW_ROW_exit_group && own_segment()) {
 			sw__process_end((int)a[0], 1); /* counts exit_group once */
-		else
+		} else {
 			note_before(t, row, a, t0);
+			/* The thread's last call: calls after its exit hook
+			 * claimed a fresh slot, which must not stay taken. */
+			if (row == SW_ROW_exit && t != NULL)
+				sw__thread_release(t);
+		}
 		return sw__sys6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 	case TK_PRCTL:
 		r = sw__sys6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);

@@ -35,12 +35,10 @@ static void bump_high_water(struct sw_seg_header *h, uint32_t n)
 		;
 }
 
-/* Thread-specific-data destructor: runs when the thread exits. */
-static void thread_gone(void *arg)
+void sw__thread_release(struct sw_tls *t)
 {
-	struct sw_tls *t = &sw__t;
-	struct sw_slot_header *s = arg;
-	if (s == NULL || s != t->slot || t->gen != sw__g.gen)
+	struct sw_slot_header *s = t->slot;
+	if (s == NULL || t->gen != sw__g.gen)
 		return;
 	t->busy = 1;
 	s->end_ticks = sw__ticks();
@@ -48,6 +46,14 @@ static void thread_gone(void *arg)
 	t->slot = NULL;
 	t->gen = 0; /* a call from a later destructor claims a fresh slot */
 	t->busy = 0;
+}
+
+/* Thread-specific-data destructor: runs when the thread exits. */
+static void thread_gone(void *arg)
+{
+	struct sw_tls *t = &sw__t;
+	if (arg != NULL && arg == t->slot)
+		sw__thread_release(t);
 }
 
 int sw__thread_init(void)

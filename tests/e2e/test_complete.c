@@ -118,3 +118,23 @@ Test(complete, threads_fork_spawn_and_signals_run_and_count, .timeout = 120)
 	}
 	e2e_rmtree(tmp);
 }
+
+/* A thread's last calls (after its exit hook gave its slot back) claim a
+ * fresh slot under complete mode; the exit syscall must give it back, or
+ * after SYSWATCH_SLOTS threads every new one would find none. */
+Test(complete, more_threads_than_slots_over_time_lose_none, .timeout = 120)
+{
+	char tmp[4096], json[4200], log[4200], cmd[4400], line[64];
+	cr_assert_eq(e2e_tmpdir(tmp, sizeof tmp, "complete-churn"), 0);
+	snprintf(json, sizeof json, "%s/out.json", tmp);
+	snprintf(log, sizeof log, "%s/log", tmp);
+	int st = run_complete(WL_PROCS, "160", json, log); /* 640 threads > 512 slots */
+	if (st != 0)
+		e2e_dump(log);
+	cr_assert_eq(st, 0, "wl_procs 160 under --complete exited with %d", st);
+	snprintf(cmd, sizeof cmd, "grep -oE '\"threads_lost\": *[0-9]+' %s | grep -oE '[0-9]+$'",
+		 json);
+	cr_assert_eq(e2e_capture_line(cmd, line, sizeof line), 0);
+	cr_assert_str_eq(line, "0", "threads found no slot");
+	e2e_rmtree(tmp);
+}
