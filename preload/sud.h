@@ -114,6 +114,10 @@ int sw__sud_filter_sigaction(int sig, const struct sigaction *act, struct sigact
 void sw__sud_restore_counted(void) SW_HIDDEN;
 __attribute__((noreturn)) void sw__sud_sigreturn(void *frame_sp) SW_HIDDEN;
 
+/* A 32-bit call (int $0x80) from the shim's text: r = eax, ebx, ecx,
+ * edx, esi, edi, ebp of the interrupted context. Its result. */
+long sw__sud_int80(const long r[7]) SW_HIDDEN;
+
 /* A clone that gives the child a new stack, issued from the handler: the
  * child starts on its stack with the interrupted registers (regs: rbx,
  * rbp, r12-r15, rdi, rsi, rdx, r10, r8, r9, rip) and does not come back

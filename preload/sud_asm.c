@@ -112,3 +112,29 @@ long sw__sud_clone_stack(long nr, const long args[6], uintptr_t child_sp, const 
 	memcpy((void *)(child_sp - 256), regs, SW_CLONE_REGS * sizeof(long));
 	return sw__sud_clone_raw(nr, args, child_sp);
 }
+
+/*
+ * long sw__sud_int80(const long r[7]): a 32-bit system call (int $0x80,
+ * which dispatch traps too) issued from the shim's text with the
+ * interrupted registers: eax, ebx, ecx, edx, esi, edi, ebp.
+ */
+__asm__(".text\n"
+	".globl sw__sud_int80\n"
+	".hidden sw__sud_int80\n"
+	".type sw__sud_int80, @function\n"
+	"sw__sud_int80:\n"
+	"	pushq %rbx\n"
+	"	pushq %rbp\n"
+	"	movq %rdi, %r8\n"
+	"	movq 0(%r8), %rax\n"
+	"	movq 8(%r8), %rbx\n"
+	"	movq 16(%r8), %rcx\n"
+	"	movq 24(%r8), %rdx\n"
+	"	movq 32(%r8), %rsi\n"
+	"	movq 40(%r8), %rdi\n"
+	"	movq 48(%r8), %rbp\n"
+	"	int $0x80\n"
+	"	popq %rbp\n"
+	"	popq %rbx\n"
+	"	ret\n"
+	".size sw__sud_int80, .-sw__sud_int80\n");

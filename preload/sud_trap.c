@@ -12,6 +12,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/audit.h>
 #include <linux/sched.h>
 #include <signal.h>
 #include <string.h>
@@ -295,6 +296,17 @@ void sw__sud_sigsys(int sig, siginfo_t *si, void *ctx)
 	}
 	int e0 = errno;
 	greg_t *g = uc->uc_mcontext.gregs;
+	if (si->si_arch != AUDIT_ARCH_X86_64) {
+		/* int $0x80 in a 64-bit program: the i386 table, which the
+		 * rows do not name; performed, not counted. */
+		const long r[7] = {(long)(uint32_t)g[REG_RAX], (long)(uint32_t)g[REG_RBX],
+				   (long)(uint32_t)g[REG_RCX], (long)(uint32_t)g[REG_RDX],
+				   (long)(uint32_t)g[REG_RSI], (long)(uint32_t)g[REG_RDI],
+				   (long)(uint32_t)g[REG_RBP]};
+		g[REG_RAX] = (greg_t)sw__sud_int80(r);
+		errno = e0;
+		return;
+	}
 	long nr = (long)g[REG_RAX];
 	long a[6] = {(long)g[REG_RDI], (long)g[REG_RSI], (long)g[REG_RDX],
 		     (long)g[REG_R10], (long)g[REG_R8],  (long)g[REG_R9]};
