@@ -674,3 +674,24 @@ int e2e_diffs_n_minus_0(const char *tmp, const char *workload, const char *opts,
 		e2e_sub(dt, &tal_n, &tal_0);
 	return 0;
 }
+
+int e2e_find_python(char *out, size_t cap)
+{
+	if (e2e_capture_line("python3 -c 'import sys; print(sys.executable)' 2>/dev/null", out,
+			     cap) != 0 ||
+	    *out == 0) {
+		fprintf(stderr, "SKIPPED: no python3 on PATH\n");
+		return -1;
+	}
+	FILE *f = fopen(out, "rb");
+	char magic[4] = {0};
+	int elf = f != NULL && fread(magic, 1, 4, f) == 4 && memcmp(magic, "\177ELF", 4) == 0;
+	if (f != NULL)
+		fclose(f);
+	if (!elf) {
+		fprintf(stderr, "e2e: sys.executable %s is not an ELF binary: it would trace a "
+				"launcher\n", out);
+		return -2;
+	}
+	return 0;
+}

@@ -114,6 +114,17 @@ int e2e_no_ptrace(void);
 int e2e_run_counted(const char *tmp, int under_strace, const char *workload,
 		    const char *opts, long n, struct e2e_table *out, struct e2e_table *tally);
 
+/* The real CPython interpreter (python3's sys.executable, an ELF binary,
+ * not a launcher script such as pyenv's) into out. 0; -1 with "SKIPPED:
+ * ..." on stderr when there is no python3; -2 with a line on stderr when
+ * its executable is not an ELF binary. */
+int e2e_find_python(char *out, size_t cap);
+
+/* The imports of the CPython workloads (issue 2's module list). */
+#define E2E_PY_IMPORTS                                                                             \
+	"import json, decimal, asyncio, email.mime.multipart, http.client, "                       \
+	"xml.etree.ElementTree, sqlite3, unittest, argparse, logging"
+
 /* e2e_run_counted with n iterations and with none, under strace and under
  * syswatch: strace's differences into ds, syswatch's into dw and, when dt
  * is not NULL, the workload's tally's (from the strace runs) into dt.
