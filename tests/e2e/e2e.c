@@ -695,3 +695,23 @@ int e2e_find_python(char *out, size_t cap)
 	}
 	return 0;
 }
+
+int e2e_py_prepare(struct e2e_py *p, const char *tag)
+{
+	int found = e2e_find_python(p->py, sizeof p->py);
+	if (found != 0)
+		return found;
+	if (e2e_tmpdir(p->tmp, sizeof p->tmp, tag) != 0)
+		return -2;
+	snprintf(p->strace, sizeof p->strace, "%s/strace.txt", p->tmp);
+	snprintf(p->json, sizeof p->json, "%s/syswatch.json", p->tmp);
+	snprintf(p->log, sizeof p->log, "%s/log", p->tmp);
+	setenv("PYTHONDONTWRITEBYTECODE", "1", 1);
+	char *plain[] = {p->py, "-c", E2E_PY_IMPORTS, NULL};
+	if (e2e_run(plain, p->log) != 0) {
+		e2e_dump(p->log);
+		fprintf(stderr, "e2e: %s -c '%s' fails on its own\n", p->py, E2E_PY_IMPORTS);
+		return -2;
+	}
+	return 0;
+}

@@ -120,6 +120,17 @@ int e2e_run_counted(const char *tmp, int under_strace, const char *workload,
  * its executable is not an ELF binary. */
 int e2e_find_python(char *out, size_t cap);
 
+/* A CPython import run's files: the interpreter, a fresh directory, the
+ * strace output, syswatch's JSON and the log in it. */
+struct e2e_py {
+	char py[4096], tmp[2048], strace[4096], json[4096], log[4096];
+};
+/* Find the interpreter (as e2e_find_python, whose results it returns),
+ * make the directory (tag) and the paths, set PYTHONDONTWRITEBYTECODE=1
+ * (no .pyc written: every run does the same work) and run the imports
+ * once untraced (a warm page cache); -2 when any of it fails. */
+int e2e_py_prepare(struct e2e_py *p, const char *tag);
+
 /* The imports of the CPython workloads (issue 2's module list). */
 #define E2E_PY_IMPORTS                                                                             \
 	"import json, decimal, asyncio, email.mime.multipart, http.client, "                       \

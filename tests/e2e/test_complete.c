@@ -171,18 +171,12 @@ Test(complete, cpython_imports_every_strace_row_within_1_percent, .timeout = 300
 {
 	if (e2e_no_ptrace())
 		cr_skip_test("ptrace is not available");
-	char py[4096], tmp[2048], st[4096], json[4096], log[4096];
-	int found = e2e_find_python(py, sizeof py);
+	static struct e2e_py p;
+	int found = e2e_py_prepare(&p, "complete-cpython");
 	if (found == -1)
 		cr_skip_test("no python3");
-	cr_assert_eq(found, 0, "no usable interpreter (stderr above)");
-	cr_assert_eq(e2e_tmpdir(tmp, sizeof tmp, "complete-cpython"), 0);
-	snprintf(st, sizeof st, "%s/strace.txt", tmp);
-	snprintf(json, sizeof json, "%s/syswatch.json", tmp);
-	snprintf(log, sizeof log, "%s/log", tmp);
-	setenv("PYTHONDONTWRITEBYTECODE", "1", 1);
-	char *plain[] = {py, "-c", E2E_PY_IMPORTS, NULL};
-	cr_assert_eq(e2e_run(plain, log), 0, "%s fails on its own", py);
+	cr_assert_eq(found, 0, "cannot run the interpreter (stderr above)");
+	char *py = p.py, *st = p.strace, *json = p.json, *log = p.log;
 	char *sargv[] = {"strace", "-f", "-c", "-w", "-o", st, "--", py, "-c", E2E_PY_IMPORTS, NULL};
 	cr_assert_eq(e2e_run(sargv, log), 0, "strace -f -c python failed");
 	const char *sw = e2e_syswatch();
@@ -215,5 +209,5 @@ Test(complete, cpython_imports_every_strace_row_within_1_percent, .timeout = 300
 	cr_assert_gt(rows, 20, "strace shows too few rows: workload broken?");
 	cr_expect_eq(bad, 0, "%d rows strace shows are missing or off by more than 1%%", bad);
 	if (bad == 0)
-		e2e_rmtree(tmp);
+		e2e_rmtree(p.tmp);
 }

@@ -46,19 +46,12 @@ static void need_ptrace(void)
 Test(strace_cpython, imports_see_at_least_95_percent_and_never_more, .timeout = 300)
 {
 	need_ptrace();
-	char py[4096], tmp[2048], trace[4096], json[4096], log[4096];
-	int found = e2e_find_python(py, sizeof py);
+	static struct e2e_py p;
+	int found = e2e_py_prepare(&p, "cpython");
 	if (found == -1)
 		cr_skip_test("no python3");
-	cr_assert_eq(found, 0, "no usable interpreter (stderr above)");
-	cr_assert_eq(e2e_tmpdir(tmp, sizeof tmp, "cpython"), 0);
-	snprintf(trace, sizeof trace, "%s/strace.txt", tmp);
-	snprintf(json, sizeof json, "%s/syswatch.json", tmp);
-	snprintf(log, sizeof log, "%s/log", tmp);
-	setenv("PYTHONDONTWRITEBYTECODE", "1", 1);
-
-	char *plain[] = {py, "-c", IMPORTS, NULL};
-	cr_assert_eq(e2e_run(plain, log), 0, "%s -c '%s' fails on its own", py, IMPORTS);
+	cr_assert_eq(found, 0, "cannot run the interpreter (stderr above)");
+	char *py = p.py, *tmp = p.tmp, *trace = p.strace, *json = p.json, *log = p.log;
 
 	char *st[] = {"strace", "-f", "-y", "-o", trace, "--", py, "-c", IMPORTS, NULL};
 	int rc = e2e_run(st, log);
