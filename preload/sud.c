@@ -179,9 +179,12 @@ void sw__sud_thread_on(int force)
 	__atomic_store_n(&t->sel, SW_SEL_BLOCK, __ATOMIC_RELAXED);
 }
 
+/* Complete mode cannot start: say why, once for the whole process tree
+ * (the children inherit SYSWATCH_COMPLETE=0 and do not try again). */
 static void say(const char *msg)
 {
 	(void)sw__sys3(SYS_write, 2, msg, strlen(msg));
+	(void)setenv("SYSWATCH_COMPLETE", "0", 1);
 }
 
 void sw__sud_start(void)
