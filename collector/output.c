@@ -56,8 +56,8 @@ static const char *const mode_notes[] = {
 			     "(stdio, malloc, NSS, locale), the loader's, vfork children's "
 			     "before their exec (syswatch run --complete sees them)",
 	[SW_MODE_COMPLETE] = "* mode: complete (every system call, through Syscall User "
-			     "Dispatch); not seen: the loader's calls before the shim "
-			     "started, calls of vfork() children before their exec",
+			     "Dispatch); not seen: the kernel's and the loader's first calls "
+			     "(execve, arch_prctl, set_tid_address, set_robust_list, rseq)",
 };
 
 const char *sw_mode_name(const struct sw_model *m)

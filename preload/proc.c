@@ -385,12 +385,28 @@ long sw__vfork_parent(long r)
 	return r;
 }
 
+/* In the vfork child, before it returns to its caller. Under complete
+ * mode (sud.c) its calls are counted, in its parent's slot (the parent
+ * is suspended until the child execs or exits): it lowers the busy flag
+ * the trampoline raised and turns its own dispatch on (the kernel does
+ * not pass it on). Otherwise its calls pass through uncounted. */
+long sw__vfork_child(void) SW_HIDDEN;
+long sw__vfork_child(void)
+{
+	if (sw__g.complete && sw__t.sud) {
+		sw__t.busy--;
+		sw__sud_thread_on(1);
+	}
+	return 0;
+}
+
 /*
  * vfork: the child borrows the parent's stack and thread-local storage
  * until it execs or exits, so this cannot be a C function (its frame would
  * be reused by the child). The return address is kept in a register, as
  * glibc's own vfork does; the busy flag (struct sw_tls, offset 4) is raised
- * for the child's sake and lowered in the parent.
+ * for the child's sake, and the parent puts back the value it had (kept
+ * in edx, which the syscall preserves), whatever the child did with it.
  */
 _Static_assert(__builtin_offsetof(struct sw_tls, busy) == 4, "vfork trampoline offset");
 __asm__(".text\n"
@@ -399,6 +415,7 @@ __asm__(".text\n"
 	"vfork:\n"
 	"	popq %rsi\n"
 	"	movq sw__t@gottpoff(%rip), %rcx\n"
+	"	movl %fs:4(%rcx), %edx\n"
 	"	incl %fs:4(%rcx)\n"
 	"	movl $58, %eax\n" /* SYS_vfork */
 	"	syscall\n"
@@ -406,14 +423,14 @@ __asm__(".text\n"
 	"	jz 1f\n"
 	"	pushq %rsi\n"
 	"	movq sw__t@gottpoff(%rip), %rcx\n"
-	"	decl %fs:4(%rcx)\n"
+	"	movl %edx, %fs:4(%rcx)\n"
 	"	subq $8, %rsp\n"
 	"	movq %rax, %rdi\n"
 	"	call sw__vfork_parent\n"
 	"	addq $8, %rsp\n"
 	"	ret\n"
 	"1:	pushq %rsi\n"
-	"	ret\n"
+	"	jmp sw__vfork_child\n"
 	".size vfork, .-vfork\n");
 
 SW_EXPORT int system(const char *cmd)

@@ -73,8 +73,10 @@
  * - A call trapped while the thread records (busy) is still performed,
  *   just not recorded (sw__enter returns NULL): same as a nested wrapper.
  * - The vfork child and posix_spawn's child share their parent's memory
- *   and TLS: their trapped calls are recorded in the parent's slot (the
- *   parent is suspended until they exec or exit).
+ *   and TLS: their calls are recorded in the parent's slot (the parent is
+ *   suspended until they exec or exit); the vfork trampoline (proc.c)
+ *   lowers the busy flag for its child under complete mode and turns its
+ *   dispatch on.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>

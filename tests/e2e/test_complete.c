@@ -18,7 +18,9 @@
  *  (c) threads, fork, posix_spawn, a signal handler and a fully blocked
  *      mask run correctly, and N - 0 counts what the workload does per
  *      iteration: 4 threads and a posix_spawn (clone3 5), a fork (clone
- *      1), a handler returning (rt_sigreturn 1).
+ *      1), a vfork (vfork 1), the vfork child's and the posix_spawn
+ *      child's execs (execve 2: the children's calls are counted), three
+ *      waits, a handler returning (rt_sigreturn 1).
  */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
@@ -113,7 +115,8 @@ Test(complete, threads_fork_spawn_and_signals_run_and_count, .timeout = 120)
 	static const struct {
 		const char *row;
 		long per_iteration;
-	} want[] = {{"clone3", 5}, {"clone", 1}, {"rt_sigreturn", 1}, {"wait4", 2}};
+	} want[] = {{"clone3", 5}, {"clone", 1},	  {"vfork", 1},
+		    {"execve", 2}, {"rt_sigreturn", 1}, {"wait4", 3}};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
 		const struct e2e_row *r = e2e_find(&d, want[i].row);
 		long long got = r ? r->calls : 0;

@@ -1,5 +1,5 @@
 /*
- * wl_procs.c - threads, fork, posix_spawn, signal handlers and a fully
+ * wl_procs.c - threads, fork, vfork + exec, posix_spawn, signal handlers and a fully
  * blocked mask under complete mode: each of them must behave as without
  * the shim (the clone stub, the fork child, SIGSYS never blocked).
  * Usage: wl_procs N. Exits 0 when every check holds.
@@ -35,6 +35,19 @@ static void *reader(void *arg)
 	return arg;
 }
 
+/* vfork and exec /bin/true (out of line: vfork returns twice, which
+ * would clobber the caller's loop variables). 0 when it ran and exited 0. */
+__attribute__((noinline)) static int vfork_true(void)
+{
+	int st;
+	pid_t p = vfork();
+	if (p == 0) {
+		execl("/bin/true", "true", (char *)NULL);
+		_exit(127);
+	}
+	return p < 0 || waitpid(p, &st, 0) != p || st != 0;
+}
+
 int main(int argc, char **argv)
 {
 	long n = argc > 1 ? atol(argv[1]) : 1;
@@ -57,6 +70,8 @@ int main(int argc, char **argv)
 			_exit(getppid() > 0 ? 7 : 8);
 		if (waitpid(p, &st, 0) != p || !WIFEXITED(st) || WEXITSTATUS(st) != 7)
 			return 4;
+		if (vfork_true() != 0)
+			return 7;
 		char *av[] = {"true", NULL};
 		if (posix_spawn(&p, "/bin/true", NULL, NULL, av, environ) != 0 ||
 		    waitpid(p, &st, 0) != p || st != 0)
