@@ -22,7 +22,11 @@
  * Entry points whose glibc implementation does more than the one syscall
  * of their row (stdio and dirent allocate, fclose flushes, opendir also
  * fstats, getcwd(NULL) mallocs): under complete mode they record nothing
- * and let the traps count what they really issue.
+ * and let the traps count what they really issue. Wrappers of the signal
+ * calls (sigaction, signal, sigprocmask, pthread_sigmask, sigsuspend...)
+ * belong here too: their raw calls must trap, so that the handler keeps
+ * SIGSYS the shim's and unblocked (sud_sig.c); let through, a blocked
+ * SIGSYS would outlive the wrapper and the next trap would kill.
  */
 #define SW_SUD_COMPOUND(X) \
 	X(fopen) X(fopen64) X(fclose) X(opendir) X(fdopendir) X(readdir) X(readdir64) \
@@ -102,13 +106,6 @@ long sw__sud_rt_sigprocmask(long how, const uint64_t *set, uint64_t *old, long s
 /* Rewrite the handlers installed before complete mode started. */
 void sw__sud_adopt_handlers(void) SW_HIDDEN;
 
-/* For the signal wrappers (wrap_signal.c of the rows work): the set a
- * sigprocmask-like call should really apply (SIGSYS removed while
- * complete mode is on; copy is the storage), and the sigaction filter:
- * returns 1 when it handled the call itself (SIGSYS), with *ret set. */
-const sigset_t *sw__sud_filter_mask(const sigset_t *set, sigset_t *copy) SW_HIDDEN;
-int sw__sud_filter_sigaction(int sig, const struct sigaction *act, struct sigaction *old,
-			     int *ret) SW_HIDDEN;
 
 /* Restorers and stubs in the shim's own code (sud_asm.c). */
 void sw__sud_restore_counted(void) SW_HIDDEN;

@@ -124,33 +124,3 @@ void sw__sud_note_sigreturn(void)
 	struct sw_cap cap = {.fd = -1};
 	sw__record(t, SW_FN_syscall_trap, SW_ROW_rt_sigreturn, now, now, 0, 0, 0, &cap, -1, 0);
 }
-
-const sigset_t *sw__sud_filter_mask(const sigset_t *set, sigset_t *copy)
-{
-	if (!sw__g.complete || set == NULL || !sigismember(set, SIGSYS))
-		return set;
-	*copy = *set;
-	sigdelset(copy, SIGSYS);
-	return copy;
-}
-
-int sw__sud_filter_sigaction(int sig, const struct sigaction *act, struct sigaction *old,
-			     int *ret)
-{
-	if (!sw__g.complete || sig != SIGSYS)
-		return 0;
-	struct sw_ksigaction prev = sw__sud_prog_sigsys;
-	if (act != NULL) {
-		sw__sud_prog_sigsys.handler = (void *)act->sa_sigaction;
-		sw__sud_prog_sigsys.flags = (unsigned long)act->sa_flags;
-		memcpy(&sw__sud_prog_sigsys.mask, &act->sa_mask, sizeof(uint64_t));
-	}
-	if (old != NULL) {
-		memset(old, 0, sizeof *old);
-		old->sa_sigaction = (void (*)(int, siginfo_t *, void *))prev.handler;
-		old->sa_flags = (int)prev.flags;
-		memcpy(&old->sa_mask, &prev.mask, sizeof(uint64_t));
-	}
-	*ret = 0;
-	return 1;
-}
