@@ -39,7 +39,7 @@
 #include "sys.h"
 
 #define AUDIT_EXPORT __attribute__((visibility("default")))
-#define AUDIT_TEXT __attribute__((section("sw_audit_text"), noinline))
+#define AUDIT_TEXT   __attribute__((section("sw_audit_text"), noinline))
 
 /* Bounds of the section, from the linker. */
 extern const char __start_sw_audit_text[] __attribute__((visibility("hidden")));

@@ -32,7 +32,7 @@
 extern char **environ;
 
 /* Whether env still names the shim in LD_PRELOAD and carries the session. */
-static int env_keeps_shim(char *const env[])
+int sw__env_keeps_shim(char *const env[])
 {
 	int preload = 0, session = 0;
 	for (size_t i = 0; env != NULL && env[i] != NULL; i++) {
@@ -90,8 +90,9 @@ static struct sw_tls *enter_own(void)
 }
 
 /* Count an exec (or spawn) attempt with what it will run; aux 1 marks an
- * environment that dropped the shim. */
-static void note_start(struct sw_tls *t, unsigned fn, unsigned row, const char *path, int lost)
+ * environment that dropped the shim. Also complete mode's trapped execve
+ * (sud_trap.c). */
+void sw__exec_note_start(struct sw_tls *t, unsigned fn, unsigned row, const char *path, int lost)
 {
 	struct sw_cap cap = {.fd = -1, .path = path, .aux = (uint64_t)lost, .has_aux = lost};
 	uint64_t now = sw__ticks();
@@ -99,8 +100,8 @@ static void note_start(struct sw_tls *t, unsigned fn, unsigned row, const char *
 }
 
 /* The exec came back: it failed. Add the error and its time to the row
- * counted by note_start, and an event that says why. */
-static void note_exec_failed(struct sw_tls *t, unsigned fn, unsigned row, uint64_t t0, int err)
+ * counted by sw__exec_note_start, and an event that says why. */
+void sw__exec_note_failed(struct sw_tls *t, unsigned fn, unsigned row, uint64_t t0, int err)
 {
 	uint64_t t1 = sw__ticks();
 	struct sw_counter *c = &t->counters[row];
@@ -125,7 +126,7 @@ static int do_exec(unsigned fn, unsigned row, const char *what, int (*call)(void
 	struct sw_tls *t = enter_own();
 	if (t == NULL)
 		return call(ctx, (char *const *)env);
-	int keeps = env_keeps_shim(env);
+	int keeps = sw__env_keeps_shim(env);
 	char *const *use = env;
 	size_t n = env_count(env);
 	char *fixed[n + 4];
@@ -136,13 +137,13 @@ static int do_exec(unsigned fn, unsigned row, const char *what, int (*call)(void
 	}
 	if (sw__sud_armed(t)) /* complete mode: each execve attempt traps and is counted */
 		return call(ctx, (char *const *)use);
-	note_start(t, fn, row, what, !keeps);
+	sw__exec_note_start(t, fn, row, what, !keeps);
 	__atomic_store_n(&sw__g.seg->end_ticks, sw__ticks(), __ATOMIC_RELAXED);
 	__atomic_store_n(&sw__g.seg->state, SW_SEG_EXECED, __ATOMIC_RELEASE);
 	uint64_t t0 = sw__ticks();
 	int r = call(ctx, use);
 	int e = errno;
-	note_exec_failed(t, fn, row, t0, e);
+	sw__exec_note_failed(t, fn, row, t0, e);
 	errno = e;
 	return r;
 }
@@ -295,7 +296,7 @@ static int spawn(unsigned fn, pid_t *pid, const char *path, const posix_spawn_fi
 	struct sw_tls *t = enter_own();
 	if (t == NULL)
 		return real(pid, path, fa, at, argv, envp);
-	int keeps = env_keeps_shim(envp);
+	int keeps = sw__env_keeps_shim(envp);
 	char *const *use = envp;
 	size_t n = env_count(envp);
 	char *fixed[n + 4];
@@ -444,7 +445,7 @@ SW_EXPORT int system(const char *cmd)
 	struct sw_tls *t = enter_own();
 	if (t == NULL || cmd == NULL)
 		return real(cmd);
-	int keeps = env_keeps_shim(environ);
+	int keeps = sw__env_keeps_shim(environ);
 	if (!keeps && sw__g.follow_exec) {
 		/* system() runs its shell with environ: put the shim back there
 		 * (setenv allocates, but so does system itself). */

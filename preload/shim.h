@@ -110,6 +110,17 @@ int sw__thread_init(void) SW_HIDDEN;
  * Signal-safe. */
 void sw__thread_release(struct sw_tls *t) SW_HIDDEN;
 
+/* Whether an exec environment still carries the shim (proc.c); one that
+ * does not starts an untraced child, which the exec's event says. */
+int sw__env_keeps_shim(char *const env[]) SW_HIDDEN;
+
+/* An exec attempt (counted before: a success does not return; lost: its
+ * environment drops the shim) and its failure (proc.c). Signal-safe. */
+void sw__exec_note_start(struct sw_tls *t, unsigned fn, unsigned row, const char *path,
+			 int lost) SW_HIDDEN;
+void sw__exec_note_failed(struct sw_tls *t, unsigned fn, unsigned row, uint64_t t0,
+			  int err) SW_HIDDEN;
+
 /* Process end: mark the segment, wait for the collector if we own it. */
 void sw__process_end(int status, int have_status) SW_HIDDEN;
 

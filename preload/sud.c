@@ -203,18 +203,19 @@ void sw__sud_start(void)
 	 * support (before 5.11, or CONFIG_SYSCALL_USER_DISPATCH off). */
 	long r = dispatch_on();
 	if (r != 0) {
-		say(r == -EINVAL ? "syswatch: complete mode needs Syscall User Dispatch (Linux "
-				   "5.11 or later), which this kernel lacks; counting at the libc "
-				   "entry points only\n"
-				 : "syswatch: complete mode: Syscall User Dispatch refused; counting "
-				   "at the libc entry points only\n");
+		say(r == -EINVAL
+			? "syswatch: complete mode needs Syscall User Dispatch (Linux "
+			  "5.11 or later), which this kernel lacks; counting at the libc "
+			  "entry points only\n"
+			: "syswatch: complete mode: Syscall User Dispatch refused; counting "
+			  "at the libc entry points only\n");
 		return;
 	}
 	struct sw_ksigaction sa = {
-		.handler = (void *)sw__sud_sigsys,
-		.flags = SA_SIGINFO | SA_NODEFER | SA_RESTORER | SA_RESTART,
-		.restorer = (void *)sw__sud_restore_quiet,
-		.mask = 0,
+	    .handler = (void *)sw__sud_sigsys,
+	    .flags = SA_SIGINFO | SA_NODEFER | SA_RESTORER | SA_RESTART,
+	    .restorer = (void *)sw__sud_restore_quiet,
+	    .mask = 0,
 	};
 	if (sw__sys4(SYS_rt_sigaction, SIGSYS, &sa, &sw__sud_prog_sigsys, 8) != 0) {
 		(void)sw__sys6(SYS_prctl, PR_SET_SYSCALL_USER_DISPATCH, 0, 0, 0, 0, 0);
@@ -230,4 +231,3 @@ void sw__sud_start(void)
 	sw__t.sud = 1;
 	__atomic_store_n(&sw__t.sel, SW_SEL_BLOCK, __ATOMIC_RELAXED);
 }
-

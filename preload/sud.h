@@ -17,7 +17,6 @@
 #include "shim.h"
 #include "sud_text.h"
 
-
 /*
  * Entry points whose glibc implementation does more than the one syscall
  * of their row (stdio and dirent allocate, fclose flushes, opendir also
@@ -28,14 +27,15 @@
  * SIGSYS the shim's and unblocked (sud_sig.c); let through, a blocked
  * SIGSYS would outlive the wrapper and the next trap would kill.
  */
-#define SW_SUD_COMPOUND(X) \
-	X(fopen) X(fopen64) X(fclose) X(opendir) X(fdopendir) X(readdir) X(readdir64) \
-	X(closedir) X(getcwd) X(__getcwd_chk)
+#define SW_SUD_COMPOUND(X)                                                                         \
+	X(fopen)                                                                                   \
+	X(fopen64) X(fclose) X(opendir) X(fdopendir) X(readdir) X(readdir64) X(closedir) X(getcwd) \
+	    X(__getcwd_chk)
 
 /* Whether row is a library row (its inner syscalls are trapped, so a
  * wrapper of it never lets them through). Compile-time. */
 enum sw_sud_rowlib {
-#define SW_SUD_ROWLIB(id, name, cls, flags) SW_ROWLIB_##id = ((flags) & SW_ROWF_LIBRARY) != 0,
+#define SW_SUD_ROWLIB(id, name, cls, flags) SW_ROWLIB_##id = ((flags)&SW_ROWF_LIBRARY) != 0,
 	SW_ROWS(SW_SUD_ROWLIB)
 #undef SW_SUD_ROWLIB
 };
@@ -106,7 +106,6 @@ long sw__sud_rt_sigprocmask(long how, const uint64_t *set, uint64_t *old, long s
 /* Rewrite the handlers installed before complete mode started. */
 void sw__sud_adopt_handlers(void) SW_HIDDEN;
 
-
 /* Restorers and stubs in the shim's own code (sud_asm.c). */
 void sw__sud_restore_counted(void) SW_HIDDEN;
 __attribute__((noreturn)) void sw__sud_sigreturn(void *frame_sp) SW_HIDDEN;
@@ -119,7 +118,7 @@ long sw__sud_int80(const long r[7]) SW_HIDDEN;
  * child starts on its stack with the interrupted registers (regs: rbx,
  * rbp, r12-r15, rdi, rsi, rdx, r10, r8, r9, rip) and does not come back
  * through the handler. Returns the parent's result. */
-long sw__sud_clone_stack(long nr, const long args[6], uintptr_t child_sp, const long *regs)
-	SW_HIDDEN;
+long sw__sud_clone_stack(long nr, const long args[6], uintptr_t child_sp,
+			 const long *regs) SW_HIDDEN;
 
 #endif

@@ -17,7 +17,7 @@
 /* The SIGSYS action the program believes it has. */
 struct sw_ksigaction sw__sud_prog_sigsys SW_HIDDEN;
 
-#define SIGBIT(s) (1ull << ((s) - 1))
+#define SIGBIT(s) (1ull << ((s)-1))
 
 /* What the shim makes of a handler the program installs: the counted
  * restorer, and SIGSYS never in its mask. */

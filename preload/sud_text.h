@@ -9,8 +9,8 @@
 
 #ifndef PR_SET_SYSCALL_USER_DISPATCH
 #define PR_SET_SYSCALL_USER_DISPATCH 59
-#define PR_SYS_DISPATCH_OFF 0
-#define PR_SYS_DISPATCH_ON 1
+#define PR_SYS_DISPATCH_OFF	     0
+#define PR_SYS_DISPATCH_ON	     1
 #endif
 #ifndef SA_RESTORER
 #define SA_RESTORER 0x04000000 /* the kernel's, not exported by glibc */
@@ -30,7 +30,7 @@ struct sw_ksigaction {
  * executable segment, 2 bytes longer: the kernel compares the address
  * after the syscall instruction). 0, or -1 when not found. Start-up only. */
 int sw__text_range(const void *code, uintptr_t *lo, uintptr_t *len)
-	__attribute__((visibility("hidden")));
+    __attribute__((visibility("hidden")));
 
 /* Restorer for the SIGSYS handlers: rt_sigreturn from the allowed text. */
 void sw__sud_restore_quiet(void) __attribute__((visibility("hidden")));
@@ -39,12 +39,12 @@ void sw__sud_restore_quiet(void) __attribute__((visibility("hidden")));
  * took over, by syscall number; exported by it as sw_audit_table. Ticks
  * are TSC cycles. */
 #define SW_AUDIT_MAGIC 0x7469647561777373ull
-#define SW_AUDIT_NR 451 /* SW_SYSNO_MAX + 1, checked in sud.c */
+#define SW_AUDIT_NR    451 /* SW_SYSNO_MAX + 1, checked in sud.c */
 struct sw_audit_early {
-	uint64_t magic;             /* SW_AUDIT_MAGIC */
-	uint32_t taken;             /* the shim took dispatch over */
+	uint64_t magic; /* SW_AUDIT_MAGIC */
+	uint32_t taken; /* the shim took dispatch over */
 	uint32_t pad;
-	struct sw_ksigaction old;   /* the SIGSYS action before the audit's */
+	struct sw_ksigaction old; /* the SIGSYS action before the audit's */
 	uint64_t calls[SW_AUDIT_NR];
 	uint64_t errors[SW_AUDIT_NR];
 	uint64_t ticks[SW_AUDIT_NR];

@@ -29,43 +29,43 @@
 /* How a trapped call is handled (the plain ones: perform and record). */
 enum trap_kind {
 	TK_PLAIN,
-	TK_SIGRETURN,  /* a restorer outside the shim: emulate */
-	TK_SIGACTION,  /* SIGSYS stays ours */
-	TK_SIGMASK,    /* never block SIGSYS */
-	TK_MASKARG,    /* a temporary mask argument: drop SIGSYS from it */
-	TK_CLONE,      /* process or thread creation */
-	TK_EXEC,       /* counted before: a success does not return */
-	TK_EXIT,       /* counted before: does not return */
-	TK_PRCTL,      /* the program may take dispatch over */
+	TK_SIGRETURN, /* a restorer outside the shim: emulate */
+	TK_SIGACTION, /* SIGSYS stays ours */
+	TK_SIGMASK,   /* never block SIGSYS */
+	TK_MASKARG,   /* a temporary mask argument: drop SIGSYS from it */
+	TK_CLONE,     /* process or thread creation */
+	TK_EXEC,      /* counted before: a success does not return */
+	TK_EXIT,      /* counted before: does not return */
+	TK_PRCTL,     /* the program may take dispatch over */
 };
 
 /* Calls that are not plain; arg: the mask argument's index (TK_MASKARG;
  * pselect6's is a pointer to {sigset *, size}). */
-#define SW_TRAP_SPECIAL(X)                                      \
-	X(rt_sigreturn, TK_SIGRETURN, 0)                        \
-	X(rt_sigaction, TK_SIGACTION, 0)                        \
-	X(rt_sigprocmask, TK_SIGMASK, 0)                        \
-	X(rt_sigsuspend, TK_MASKARG, 0)                         \
-	X(ppoll, TK_MASKARG, 3)                                 \
-	X(pselect6, TK_MASKARG, 5)                              \
-	X(epoll_pwait, TK_MASKARG, 4)                           \
-	X(epoll_pwait2, TK_MASKARG, 4)                          \
-	X(clone, TK_CLONE, 0)                                   \
-	X(clone3, TK_CLONE, 0)                                  \
-	X(fork, TK_CLONE, 0)                                    \
-	X(vfork, TK_CLONE, 0)                                   \
-	X(execve, TK_EXEC, 0)                                   \
-	X(execveat, TK_EXEC, 0)                                 \
-	X(exit, TK_EXIT, 0)                                     \
-	X(exit_group, TK_EXIT, 0)                               \
+#define SW_TRAP_SPECIAL(X)                                                                         \
+	X(rt_sigreturn, TK_SIGRETURN, 0)                                                           \
+	X(rt_sigaction, TK_SIGACTION, 0)                                                           \
+	X(rt_sigprocmask, TK_SIGMASK, 0)                                                           \
+	X(rt_sigsuspend, TK_MASKARG, 0)                                                            \
+	X(ppoll, TK_MASKARG, 3)                                                                    \
+	X(pselect6, TK_MASKARG, 5)                                                                 \
+	X(epoll_pwait, TK_MASKARG, 4)                                                              \
+	X(epoll_pwait2, TK_MASKARG, 4)                                                             \
+	X(clone, TK_CLONE, 0)                                                                      \
+	X(clone3, TK_CLONE, 0)                                                                     \
+	X(fork, TK_CLONE, 0)                                                                       \
+	X(vfork, TK_CLONE, 0)                                                                      \
+	X(execve, TK_EXEC, 0)                                                                      \
+	X(execveat, TK_EXEC, 0)                                                                    \
+	X(exit, TK_EXIT, 0)                                                                        \
+	X(exit_group, TK_EXIT, 0)                                                                  \
 	X(prctl, TK_PRCTL, 0)
 
 static enum trap_kind kind_of(unsigned row, int *arg)
 {
 	switch (row) {
-#define SW_TRAP_CASE(id, k, a) \
-	case SW_ROW_##id:      \
-		*arg = (a);    \
+#define SW_TRAP_CASE(id, k, a)                                                                     \
+	case SW_ROW_##id:                                                                          \
+		*arg = (a);                                                                        \
 		return k;
 		SW_TRAP_SPECIAL(SW_TRAP_CASE)
 #undef SW_TRAP_CASE
@@ -78,7 +78,7 @@ static enum trap_kind kind_of(unsigned row, int *arg)
  * second is a path: what an event can capture without a table per row. */
 static const unsigned char row_class[SW_ROW_COUNT] = {
 #define SW_TRAP_CLS(id, name, cls, flags) [SW_ROW_##id] = (cls),
-	SW_ROWS(SW_TRAP_CLS)
+    SW_ROWS(SW_TRAP_CLS)
 #undef SW_TRAP_CLS
 };
 
@@ -110,8 +110,7 @@ static struct sw_tls *may_record(unsigned row)
 	return sw__row_off[row] ? NULL : sw__enter();
 }
 
-static void record(struct sw_tls *t, unsigned row, const long *a, uint64_t t0, uint64_t t1,
-		   long r)
+static void record(struct sw_tls *t, unsigned row, const long *a, uint64_t t0, uint64_t t1, long r)
 {
 	if (t == NULL)
 		return;
@@ -131,9 +130,8 @@ static int own_segment(void)
 /* A registers' snapshot the clone stub gives the child. */
 static void clone_regs(const greg_t *g, long *regs)
 {
-	static const int order[] = {REG_RBX, REG_RBP, REG_R12, REG_R13, REG_R14,
-				    REG_R15, REG_RDI, REG_RSI, REG_RDX, REG_R10,
-				    REG_R8,  REG_R9,  REG_RIP};
+	static const int order[] = {REG_RBX, REG_RBP, REG_R12, REG_R13, REG_R14, REG_R15, REG_RDI,
+				    REG_RSI, REG_RDX, REG_R10, REG_R8,	REG_R9,	 REG_RIP};
 	for (unsigned i = 0; i < sizeof order / sizeof order[0]; i++)
 		regs[i] = (long)g[order[i]];
 }
@@ -147,7 +145,8 @@ static long do_clone(unsigned row, long *a, const greg_t *g)
 		if ((unsigned long)a[1] < 64 || (unsigned long)a[1] > sizeof ca + 64)
 			return sw__sys2(SYS_clone3, a[0], a[1]);
 		memset(&ca, 0, sizeof ca);
-		memcpy(&ca, (const void *)a[0], (size_t)a[1] < sizeof ca ? (size_t)a[1] : sizeof ca);
+		memcpy(&ca, (const void *)a[0],
+		       (size_t)a[1] < sizeof ca ? (size_t)a[1] : sizeof ca);
 		flags = ca.flags;
 		if (ca.stack != 0)
 			sp = (uintptr_t)(ca.stack + ca.stack_size);
@@ -161,7 +160,8 @@ static long do_clone(unsigned row, long *a, const greg_t *g)
 	if ((flags & CLONE_VM) && sp != 0) {
 		long regs[13];
 		clone_regs(g, regs);
-		return sw__sud_clone_stack(row == SW_ROW_clone3 ? SYS_clone3 : SYS_clone, a, sp, regs);
+		return sw__sud_clone_stack(row == SW_ROW_clone3 ? SYS_clone3 : SYS_clone, a, sp,
+					   regs);
 	}
 	if (flags & CLONE_VM) {
 		/* CLONE_VM on the same stack (vfork-like): as a fork. */
@@ -175,15 +175,38 @@ static long do_clone(unsigned row, long *a, const greg_t *g)
 			a[5]);
 }
 
-/* Count an exec or exit before it is issued. */
-static void note_before(struct sw_tls *t, unsigned row, const long *a, uint64_t now)
+/* Count an exit before it is issued (it does not return). */
+static void note_exit(struct sw_tls *t, unsigned row, uint64_t now)
 {
 	if (t == NULL)
 		return;
 	struct sw_cap cap = {.fd = -1};
-	if (row == SW_ROW_execve)
-		cap.path = (const char *)a[0];
 	sw__record(t, SW_FN_syscall_trap, row, now, now, 0, 0, 0, &cap, -1, 0);
+}
+
+/* An execve or execveat, recorded as the exec wrappers record theirs
+ * (proc.c): counted before it is issued, marked when its environment
+ * drops the shim (the report names the child that runs untraced), its
+ * failure added when it comes back. The segment is marked EXECED when it
+ * is this process's own (not a vfork-style child's). */
+static long do_exec(struct sw_tls *t, unsigned row, long nr, const long *a, uint64_t t0)
+{
+	int own = own_segment();
+	int at = row == SW_ROW_execveat;
+	unsigned fn = at ? SW_FN_execveat : SW_FN_execve;
+	if (t != NULL)
+		sw__exec_note_start(t, fn, row, (const char *)a[at],
+				    !sw__env_keeps_shim((char *const *)a[2 + at]));
+	if (own) {
+		__atomic_store_n(&sw__g.seg->end_ticks, t0, __ATOMIC_RELAXED);
+		__atomic_store_n(&sw__g.seg->state, SW_SEG_EXECED, __ATOMIC_RELEASE);
+	}
+	long r = sw__sys6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	if (t != NULL)
+		sw__exec_note_failed(t, fn, row, t0, (int)-r);
+	else if (own)
+		__atomic_store_n(&sw__g.seg->state, SW_SEG_RUNNING, __ATOMIC_RELEASE);
+	return r;
 }
 
 static long handle(unsigned row, long nr, long *a, ucontext_t *uc)
@@ -237,30 +260,13 @@ static long handle(unsigned row, long nr, long *a, ucontext_t *uc)
 		if (r > 0 && sw__g.seg != NULL)
 			__atomic_store_n(&sw__g.seg->forked_child, (int)r, __ATOMIC_RELEASE);
 		break;
-	case TK_EXEC: {
-		int own = own_segment();
-		note_before(t, row, a, t0);
-		if (own) {
-			__atomic_store_n(&sw__g.seg->end_ticks, t0, __ATOMIC_RELAXED);
-			__atomic_store_n(&sw__g.seg->state, SW_SEG_EXECED, __ATOMIC_RELEASE);
-		}
-		r = sw__sys6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
-		if (t != NULL) {
-			struct sw_counter *c = &t->counters[row];
-			t->busy = 1;
-			__atomic_store_n(&c->errors, c->errors + 1, __ATOMIC_RELAXED);
-			__atomic_store_n(&c->total, c->total + (sw__ticks() - t0), __ATOMIC_RELAXED);
-			t->busy = 0;
-		}
-		if (own)
-			__atomic_store_n(&sw__g.seg->state, SW_SEG_RUNNING, __ATOMIC_RELEASE);
-		return r;
-	}
+	case TK_EXEC:
+		return do_exec(t, row, nr, a, t0);
 	case TK_EXIT:
 		if (row == SW_ROW_exit_group && own_segment()) {
 			sw__process_end((int)a[0], 1); /* counts exit_group once */
 		} else {
-			note_before(t, row, a, t0);
+			note_exit(t, row, t0);
 			/* The thread's last call: calls after its exit hook
 			 * claimed a fresh slot, which must not stay taken. */
 			if (row == SW_ROW_exit && t != NULL)
@@ -273,9 +279,10 @@ static long handle(unsigned row, long nr, long *a, ucontext_t *uc)
 			/* The program runs its own dispatch on this thread now. */
 			sw__t.sud = 0;
 			__atomic_store_n(&sw__t.sel, SW_SEL_ALLOW, __ATOMIC_RELAXED);
-			static const char msg[] = "syswatch: the program uses Syscall User Dispatch "
-						  "itself; this thread is counted at the libc entry "
-						  "points only\n";
+			static const char msg[] =
+			    "syswatch: the program uses Syscall User Dispatch "
+			    "itself; this thread is counted at the libc entry "
+			    "points only\n";
 			(void)sw__sys3(SYS_write, 2, msg, sizeof msg - 1);
 		}
 		break;
@@ -309,7 +316,7 @@ void sw__sud_sigsys(int sig, siginfo_t *si, void *ctx)
 	}
 	long nr = (long)g[REG_RAX];
 	long a[6] = {(long)g[REG_RDI], (long)g[REG_RSI], (long)g[REG_RDX],
-		     (long)g[REG_R10], (long)g[REG_R8],  (long)g[REG_R9]};
+		     (long)g[REG_R10], (long)g[REG_R8],	 (long)g[REG_R9]};
 	g[REG_RAX] = (greg_t)handle(sw_sysno_row(nr), nr, a, uc);
 	errno = e0;
 }

@@ -52,7 +52,10 @@ void sw__thread_release(struct sw_tls *t)
 static void thread_gone(void *arg)
 {
 	struct sw_tls *t = &sw__t;
-	if (arg != NULL && arg == t->slot)
+	/* Under complete mode the thread's last calls (destructors after
+	 * this one, its stack's madvise, exit) are still to come, and trap:
+	 * its exit syscall gives the slot back (sud_trap.c). */
+	if (arg != NULL && arg == t->slot && !(sw__g.complete && t->sud))
 		sw__thread_release(t);
 }
 

@@ -53,9 +53,9 @@ Test(complete, stdio_malloc_nss_locale_spawn_match_strace, .timeout = 300)
 	int compared, bad = e2e_compare(&ds, "strace", &dw, "syswatch", strace_skip, &compared);
 	fflush(stdout);
 	/* not vacuous: the calls glibc makes inside moved */
-	static const char *const moved[] = {"read", "write", "lseek", "mmap", "munmap",
-					    "openat", "readlink", "clone3", "rt_sigaction",
-					    "execve", "wait4"};
+	static const char *const moved[] = {"read",	    "write",  "lseek",	  "mmap",
+					    "munmap",	    "openat", "readlink", "clone3",
+					    "rt_sigaction", "execve", "wait4"};
 	for (size_t i = 0; i < sizeof(moved) / sizeof(moved[0]); i++) {
 		const struct e2e_row *r = e2e_find(&ds, moved[i]);
 		cr_assert(r && r->calls >= n, "strace saw no %s calls: workload broken?", moved[i]);
@@ -71,8 +71,8 @@ static int run_complete(const char *prog, const char *arg, const char *json, con
 {
 	const char *sw = e2e_syswatch();
 	cr_assert_not_null(sw);
-	char *argv[] = {(char *)sw, "run", "--complete", "--format", "json", "-o",
-			(char *)json, "--", (char *)prog, (char *)arg, NULL};
+	char *argv[] = {(char *)sw,   "run", "--complete", "--format",	"json", "-o",
+			(char *)json, "--",  (char *)prog, (char *)arg, NULL};
 	return e2e_run(argv, log);
 }
 
@@ -115,14 +115,14 @@ Test(complete, threads_fork_spawn_and_signals_run_and_count, .timeout = 120)
 	static const struct {
 		const char *row;
 		long per_iteration;
-	} want[] = {{"clone3", 5}, {"clone", 1},	  {"vfork", 1},
+	} want[] = {{"clone3", 5}, {"clone", 1},	{"vfork", 1},
 		    {"execve", 2}, {"rt_sigreturn", 1}, {"wait4", 3}};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
 		const struct e2e_row *r = e2e_find(&d, want[i].row);
 		long long got = r ? r->calls : 0;
 		printf("  %-14s %lld (want %ld)\n", want[i].row, got, want[i].per_iteration * n);
-		cr_expect_eq(got, want[i].per_iteration * n, "%s: %lld calls, want %ld", want[i].row,
-			     got, want[i].per_iteration * n);
+		cr_expect_eq(got, want[i].per_iteration * n, "%s: %lld calls, want %ld",
+			     want[i].row, got, want[i].per_iteration * n);
 	}
 	e2e_rmtree(tmp);
 }
@@ -152,14 +152,14 @@ static const struct {
 	const char *row;
 	const char *why;
 } py_differs[] = {
-	{"brk", "the shim's constructor starts malloc first; its heap shifts"},
-	{"getrandom", "malloc's tcache key, taken in the shim's constructor"},
-	{"mprotect", "+1: the loader protects the shim's own RELRO"},
-	{"execve", "before any in-process code runs"},
-	{"arch_prctl", "before any audit library runs"},
-	{"set_tid_address", "before any audit library runs"},
-	{"set_robust_list", "before any audit library runs"},
-	{"rseq", "before any audit library runs"},
+    {"brk", "the shim's constructor starts malloc first; its heap shifts"},
+    {"getrandom", "malloc's tcache key, taken in the shim's constructor"},
+    {"mprotect", "+1: the loader protects the shim's own RELRO"},
+    {"execve", "before any in-process code runs"},
+    {"arch_prctl", "before any audit library runs"},
+    {"set_tid_address", "before any audit library runs"},
+    {"set_robust_list", "before any audit library runs"},
+    {"rseq", "before any audit library runs"},
 };
 
 static const char *py_why(const char *row)
@@ -180,12 +180,13 @@ Test(complete, cpython_imports_every_strace_row_within_1_percent, .timeout = 300
 		cr_skip_test("no python3");
 	cr_assert_eq(found, 0, "cannot run the interpreter (stderr above)");
 	char *py = p.py, *st = p.strace, *json = p.json, *log = p.log;
-	char *sargv[] = {"strace", "-f", "-c", "-w", "-o", st, "--", py, "-c", E2E_PY_IMPORTS, NULL};
+	char *sargv[] = {"strace", "-f", "-c", "-w",	       "-o", st,
+			 "--",	   py,	 "-c", E2E_PY_IMPORTS, NULL};
 	cr_assert_eq(e2e_run(sargv, log), 0, "strace -f -c python failed");
 	const char *sw = e2e_syswatch();
 	cr_assert_not_null(sw);
-	char *wargv[] = {(char *)sw, "run", "--complete", "--format", "json", "-o", json,
-			 "--", py, "-c", E2E_PY_IMPORTS, NULL};
+	char *wargv[] = {(char *)sw, "run", "--complete", "--format", "json",	      "-o",
+			 json,	     "--",  py,		  "-c",	      E2E_PY_IMPORTS, NULL};
 	int rc = e2e_run(wargv, log);
 	if (rc != 0)
 		e2e_dump(log);
@@ -206,7 +207,9 @@ Test(complete, cpython_imports_every_strace_row_within_1_percent, .timeout = 300
 		bad += !ok && why == NULL;
 		printf("  %-16s %8lld %8lld %7.1f%%  %s\n", a->name, a->calls, got,
 		       a->calls ? 100.0 * (double)got / (double)a->calls : 0.0,
-		       ok ? "" : why ? why : "<-- off by more than 1%");
+		       ok    ? ""
+		       : why ? why
+			     : "<-- off by more than 1%");
 	}
 	fflush(stdout);
 	cr_assert_gt(rows, 20, "strace shows too few rows: workload broken?");
