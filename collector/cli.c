@@ -37,6 +37,7 @@ enum opt_id {
 	O_ROOT_PID,
 	O_LOCKS,
 	O_FOLLOW_EXEC,
+	O_COMPLETE,
 	O_PER_PROCESS,
 	O_PER_THREAD,
 	O_RECOVER,
@@ -83,6 +84,9 @@ static const struct opt {
 	 "(the top ones; =full: all the detail)"},
 	{O_VERBOSE, "verbose", NULL, C_RUN | C_REPORT,
 	 "unabbreviated reports: --locks prints as --locks=full"},
+	{O_COMPLETE, "complete", NULL, C_RUN,
+	 "every system call, also those glibc and the loader make inside "
+	 "(Syscall User Dispatch; slower)"},
 	{O_FOLLOW_EXEC, "follow-exec", NULL, C_RUN,
 	 "keep tracing children whose environment drops the shim"},
 	{O_PER_PROCESS, "per-process", NULL, C_RUN | C_REPORT,
@@ -295,6 +299,9 @@ static int apply(struct sw_cli *cli, int id, const char *arg, char *err,
 		return 0;
 	case O_FOLLOW_EXEC:
 		cli->follow_exec = true;
+		return 0;
+	case O_COMPLETE:
+		cli->complete = true;
 		return 0;
 	case O_PER_PROCESS:
 		cli->report.per_process = true;

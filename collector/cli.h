@@ -36,6 +36,7 @@ struct sw_cli {
 	bool format_set;      /* --format was given */
 	bool locks;           /* --locks: lock-holder attribution */
 	bool follow_exec;     /* run --follow-exec */
+	bool complete;        /* run --complete: SYSWATCH_COMPLETE=1 */
 	bool recover;         /* report --recover */
 	enum sw_export_format export_format; /* export: --format */
 };

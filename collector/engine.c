@@ -148,6 +148,8 @@ static void proc_from_header(struct sw_segrec *r)
 	memcpy(p->exe, h->exe, sizeof(p->exe));
 	p->start_ns = h->base_mono_ns;
 	sw_proc_set_cwd(p, h->cwd);
+	uint64_t mode = h->mode;
+	p->mode = mode <= SW_MODE_COMPLETE ? (uint32_t)mode : SW_MODE_UNKNOWN;
 }
 
 /* Try to open r's file; it may not be ready yet. */

@@ -4,6 +4,7 @@
  * trace read later is matched by row name.
  */
 #include "filter.h"
+#include "syswatch/calls.h"
 
 #include <errno.h>
 #include <regex.h>
@@ -283,4 +284,29 @@ int sw_filter_shim_rows(const struct sw_filter *f, char *buf, size_t cap)
 		len += (size_t)w;
 	}
 	return 1;
+}
+
+int sw_filter_check_wrapped(const struct sw_filter *f, char *err, size_t errlen)
+{
+	static const unsigned short wrapped_rows[] = {
+#define SW_WRAPPED_ROW(name, ret, row, ...) SW_ROW_##row,
+		SW_CALLS(SW_WRAPPED_ROW)
+#undef SW_WRAPPED_ROW
+#define SW_HAND_ROW(row) SW_ROW_##row,
+		SW_CALLS_HAND_ROWS(SW_HAND_ROW)
+#undef SW_HAND_ROW
+	};
+	_Static_assert(SW_ROW_COUNT <= 65536, "row ids");
+	if (!f->trace_set || f->others)
+		return 0;
+	bool any = false;
+	for (size_t i = 0; i < sizeof(wrapped_rows) / sizeof(wrapped_rows[0]) && !any; i++)
+		any = f->rows[wrapped_rows[i]] != 0;
+	for (int r = 0; r < SW_ROW_COUNT && !any; r++)
+		if (f->rows[r])
+			return fail(err, errlen, "-e trace: syswatch sees none of the "
+				    "selected calls at the libc entry points (e.g. %s): "
+				    "add --complete to count every system call",
+				    rows[r].name);
+	return 0;
 }

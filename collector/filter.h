@@ -70,6 +70,11 @@ int sw_filter_status(struct sw_filter *f, const char *set, char *err,
 int sw_filter_columns(struct sw_filter *f, const char *list, char *err,
 		      size_t errlen);
 
+/* With -e trace= given, whether at least one selected row is one the
+ * wrappers count (the default mode): -EINVAL with a one-line message in
+ * err when none is (they are seen only with run --complete), else 0. */
+int sw_filter_check_wrapped(const struct sw_filter *f, char *err, size_t errlen);
+
 /* Whether the row called name is selected (f NULL: every row). */
 bool sw_filter_row(const struct sw_filter *f, const char *name);
 

@@ -264,6 +264,7 @@ static json_object *build(const struct sw_model *m, const struct sw_summary *s,
 	     sw_json_put(root, "threads_lost",
 		 json_object_new_uint64(sw_model_threads_lost(m)));
 	ok = sw_json_put(root, "processes", procs) && ok;
+	ok = ok && sw_json_put(root, "mode", json_object_new_string(sw_mode_name(m)));
 	ok = sw_json_put(root, "warnings", warns) && ok;
 	ok = ok && sw_json_put(root, "untraced_children", untraced_arr(m));
 	if (o->per_process)

@@ -372,6 +372,14 @@ uint64_t sw_model_dropped_total(const struct sw_model *m)
 	return n;
 }
 
+unsigned sw_model_modes(const struct sw_model *m)
+{
+	unsigned bits = 0;
+	for (size_t i = 0; i < m->nprocs; i++)
+		bits |= 1u << (m->procs[i].mode <= SW_MODE_COMPLETE ? m->procs[i].mode : 0);
+	return bits;
+}
+
 uint64_t sw_model_threads_lost(const struct sw_model *m)
 {
 	uint64_t n = 0;

@@ -84,6 +84,7 @@ struct sw_proc_rec {
 	uint32_t threads_lost;     /* threads that found no free slot */
 	char cwd[SW_PATH_MAX];     /* working directory at the image's start,
 				      absolute, or "" if unknown */
+	uint32_t mode;             /* enum sw_mode: what its shim could see */
 };
 
 /* A process as reported: all epochs of one pid merged. */
@@ -222,6 +223,8 @@ uint64_t sw_model_dropped_total(const struct sw_model *m);
 
 /* Threads that found no free slot, summed over processes. */
 uint64_t sw_model_threads_lost(const struct sw_model *m);
+/* The modes of the model's processes: bit (1 << enum sw_mode) for each. */
+unsigned sw_model_modes(const struct sw_model *m);
 
 /* Add src's counters into dst (min/max/hist merged). */
 void sw_rowstat_merge(struct sw_rowstat *dst, const struct sw_rowstat *src);

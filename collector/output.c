@@ -50,9 +50,35 @@ static const char *note_of(const char *row)
 	return NULL;
 }
 
-static void legend(FILE *f, const struct sw_summary *s)
+/* What the mode(s) of the run could not see: one line of the legend. */
+static const char *const mode_notes[] = {
+	[SW_MODE_WRAPPERS] = "* mode: libc entry points; not seen: calls glibc makes inside "
+			     "(stdio, malloc, NSS, locale), the loader's, vfork children's "
+			     "before their exec (syswatch run --complete sees them)",
+	[SW_MODE_COMPLETE] = "* mode: complete (every system call, through Syscall User "
+			     "Dispatch); not seen: the kernel's and the loader's first calls "
+			     "(execve, arch_prctl, set_tid_address, set_robust_list, rseq)",
+};
+
+const char *sw_mode_name(const struct sw_model *m)
 {
-	if (s->flags & SW_ROWF_LIBC) {
+	unsigned bits = sw_model_modes(m) & ~(1u << SW_MODE_UNKNOWN);
+	if (bits == 1u << SW_MODE_COMPLETE)
+		return "complete";
+	if (bits == 1u << SW_MODE_WRAPPERS)
+		return "wrappers";
+	return bits ? "mixed" : "unknown";
+}
+
+static void legend(FILE *f, const struct sw_summary *s, const struct sw_model *m)
+{
+	unsigned bits = sw_model_modes(m);
+	for (unsigned k = SW_MODE_WRAPPERS; k <= SW_MODE_COMPLETE; k++)
+		if (bits & (1u << k))
+			fprintf(f, "%s%s\n", mode_notes[k],
+				bits & ~(1u << k) & ~1u ? " (some processes)" : "");
+	/* Under complete mode alone every row is the real syscall count. */
+	if ((s->flags & SW_ROWF_LIBC) && bits != 1u << SW_MODE_COMPLETE) {
 		fputs("* counted at the libc entry point; strace may show more:", f);
 		const char *sep = " ";
 		for (size_t i = 0; i < s->n; i++) {
@@ -325,7 +351,7 @@ int sw_report_write(FILE *f, const struct sw_model *m,
 		rc = sw_json_print(f, m, &s, warn, nwarn, &verdicts, o);
 	} else {
 		rc = sw_table_print(f, &s);
-		legend(f, &s);
+		legend(f, &s, m);
 		for (size_t i = 0; i < nwarn; i++)
 			fprintf(f, "%s\n", warn[i]);
 		struct split_ctx c = {f, m, o};

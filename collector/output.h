@@ -40,6 +40,10 @@ struct sw_report_opts {
 /* Parse a --format value (text, json); -EINVAL if unknown. */
 int sw_format_parse(const char *s, enum sw_format *out);
 
+/* "complete", "wrappers", "mixed" or "unknown": what the shims of m's
+ * processes could see (enum sw_mode). */
+const char *sw_mode_name(const struct sw_model *m);
+
 /* Write the report of m to f: the table, then the legend for the kinds of
  * rows present, then the warnings, then the lock report if o->locks (or
  * all of it as JSON); 0, -ENOMEM or -EIO (f could not be written). */

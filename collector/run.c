@@ -58,12 +58,40 @@ static char *preload_value(const char *shim, const char *old)
 	return v;
 }
 
+/*
+ * --complete: the audit object next to the shim (libsyswatch_audit.so)
+ * goes into LD_AUDIT, so that the loader's own calls are counted too
+ * (preload/audit.c). Without it the run starts at the shim's constructor.
+ * -1 only when out of memory.
+ */
+static int set_audit(const char *shim)
+{
+	const char *slash = strrchr(shim, '/');
+	size_t dir = slash ? (size_t)(slash - shim) : 0;
+	char *audit = NULL;
+	if (asprintf(&audit, "%.*s/libsyswatch_audit.so", (int)dir, shim) < 0)
+		return -1;
+	int rc = 0;
+	if (access(audit, R_OK) == 0) {
+		const char *old = getenv("LD_AUDIT");
+		char *v = NULL;
+		if (old != NULL && *old != 0 ? asprintf(&v, "%s:%s", audit, old) < 0
+					     : (v = strdup(audit)) == NULL)
+			rc = -1;
+		else
+			rc = setenv("LD_AUDIT", v, 1);
+		free(v);
+	}
+	free(audit);
+	return rc;
+}
+
 /* In the child, between fork and exec: the program gets the caller's
  * dispositions and mask back (runsig.h).
  * rows: the shim's SYSWATCH_ROWS for -e trace=, or NULL. */
 static void child_exec(const char *exe, char **args, const char *shim,
 		       const char *session, bool follow_exec, const char *rows,
-		       int errfd)
+		       bool complete, int errfd)
 {
 	sw_runsig_child();
 	char *preload = preload_value(shim, getenv("LD_PRELOAD"));
@@ -73,6 +101,7 @@ static void child_exec(const char *exe, char **args, const char *shim,
 	    setenv("SYSWATCH_ROOT_EXEC", self, 1) < 0 ||
 	    setenv("SYSWATCH_SESSION", session, 1) < 0 ||
 	    (follow_exec && setenv("SYSWATCH_FOLLOW_EXEC", "1", 1) < 0) ||
+	    (complete && (setenv("SYSWATCH_COMPLETE", "1", 1) < 0 || set_audit(shim) < 0)) ||
 	    (rows && setenv("SYSWATCH_ROWS", rows, 1) < 0)) {
 		int e = ENOMEM;
 		(void)!write(errfd, &e, sizeof(e));
@@ -120,6 +149,11 @@ static int preflight(const struct sw_cli *cli, char *shim, char *exe)
 		sw_error("the shim's path '%s' has a space or a colon, which "
 			 "LD_PRELOAD cannot express: move syswatch elsewhere", shim);
 		return 1;
+	}
+	char why[256];
+	if (!cli->complete && sw_filter_check_wrapped(&cli->filter, why, sizeof why) < 0) {
+		sw_error("%s", why);
+		return 2;
 	}
 	int rc = sw_resolve_cmd(cmd, exe, PATH_MAX);
 	if (rc < 0) {
@@ -208,7 +242,7 @@ static pid_t spawn(const struct sw_cli *cli, const char *exe, const char *shim,
 	if (pid == 0) {
 		close(p[0]);
 		child_exec(exe, cli->args, shim, session, cli->follow_exec, rows,
-			   p[1]);
+			   cli->complete, p[1]);
 	}
 	sw_runsig_target(pid);
 	sw_runsig_unblock();

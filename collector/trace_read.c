@@ -151,6 +151,7 @@ static int on_process(struct reader *r, const Sw__Process *p)
 			    ? p->signal : 0;
 	pr.threads_lost = p->threads_lost;
 	sw_proc_set_cwd(&pr, p->cwd); /* NULL in traces from before it */
+	pr.mode = p->has_mode && p->mode <= SW_MODE_COMPLETE ? p->mode : SW_MODE_UNKNOWN;
 	if (sw_model_put_process(r->m, &pr) < 0)
 		return fail(r, -ENOMEM, "out of memory");
 	return 0;

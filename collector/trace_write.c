@@ -164,6 +164,8 @@ int sw_trace_process(struct sw_trace_writer *w, const struct sw_proc_rec *p)
 	pr.has_threads_lost = true;
 	pr.threads_lost = p->threads_lost;
 	pr.cwd = p->cwd[0] ? (char *)p->cwd : NULL;
+	pr.has_mode = p->mode != SW_MODE_UNKNOWN;
+	pr.mode = p->mode;
 	Sw__TraceRecord rec = SW__TRACE_RECORD__INIT;
 	rec.rec_case = SW__TRACE_RECORD__REC_PROCESS;
 	rec.process = &pr;

@@ -22,6 +22,7 @@
 #include "clock.h"
 #include "syswatch/dirs.h"
 #include "shim.h"
+#include "sud.h"
 #include "sys.h"
 
 /* The longest the program's exit waits for its collector's table. */
@@ -235,6 +236,7 @@ static void after_fork_child(void)
 			__atomic_store_n(&sw__g.gen, g ? g : 1, __ATOMIC_RELEASE);
 		}
 	}
+	sw__sud_thread_on(1); /* dispatch does not pass through fork */
 	sw__t.busy--;
 }
 
@@ -284,6 +286,10 @@ __attribute__((constructor(101))) static void sw_init(void)
 	sw__g.ring_size = ring;
 	sw__g.nslots = (uint32_t)env_num("SYSWATCH_SLOTS", SW_SLOTS_DEFAULT, 1, SW_SLOTS_MAX);
 
+	/* Complete mode first: from here the shim's own start-up calls pass
+	 * through its handler unrecorded (recording is not on yet), instead
+	 * of being counted by the audit object as the program's. */
+	sw__sud_start();
 	select_rows(getenv("SYSWATCH_ROWS"));
 	int auto_started = 0;
 	sw__resolve_all();
@@ -292,10 +298,13 @@ __attribute__((constructor(101))) static void sw_init(void)
 	sw__g.follow_exec = follow != NULL && strcmp(follow, "1") == 0;
 	const char *session = getenv("SYSWATCH_SESSION");
 	if (session != NULL && *session != 0) {
-		if (strlen(session) >= sizeof sw__g.session)
+		if (strlen(session) >= sizeof sw__g.session) {
+			sw__sud_stop();
 			return;
+		}
 		int r = dir_ok(session);
 		if (r < 0) {
+			sw__sud_stop();
 			fprintf(stderr, "syswatch: session directory %s is not a private directory "
 					"of ours (%s); not tracing\n", session, strerror(-r));
 			return;
@@ -305,17 +314,22 @@ __attribute__((constructor(101))) static void sw_init(void)
 		if (root != NULL && atoi(root) == getpid())
 			sw__g.auto_root = 1; /* the root after an exec */
 	} else if (start_auto_session() != 0) {
+		sw__sud_stop();
 		return;
 	} else {
 		auto_started = 1;
 	}
-	if (sw__segment_create() != 0)
+	if (sw__segment_create() != 0) {
+		sw__sud_stop();
 		return;
+	}
 	(void)sw__thread_init();
 	(void)pthread_atfork(before_fork, after_fork_parent, after_fork_child);
 	sw__g.on = 1;
 	__atomic_store_n(&sw__g.gen, 1, __ATOMIC_RELEASE);
 	count_root_exec(auto_started);
+	if (sw__g.complete)
+		sw__sud_adopt_early();
 }
 
 /*

@@ -29,12 +29,13 @@
 
 #include "clock.h"
 #include "shim.h"
+#include "sud.h"
 #include "sys.h"
 
 extern char **environ;
 
 /* Whether env still names the shim in LD_PRELOAD and carries the session. */
-static int env_keeps_shim(char *const env[])
+int sw__env_keeps_shim(char *const env[])
 {
 	int preload = 0, session = 0;
 	for (size_t i = 0; env != NULL && env[i] != NULL; i++) {
@@ -92,8 +93,9 @@ static struct sw_tls *enter_own(void)
 }
 
 /* Count an exec (or spawn) attempt with what it will run; aux 1 marks an
- * environment that dropped the shim. */
-static void note_start(struct sw_tls *t, unsigned fn, unsigned row, const char *path, int lost)
+ * environment that dropped the shim. Also complete mode's trapped execve
+ * (sud_trap.c). */
+void sw__exec_note_start(struct sw_tls *t, unsigned fn, unsigned row, const char *path, int lost)
 {
 	struct sw_cap cap = {.fd = -1, .path = path, .aux = (uint64_t)lost, .has_aux = lost};
 	uint64_t now = sw__ticks();
@@ -101,15 +103,15 @@ static void note_start(struct sw_tls *t, unsigned fn, unsigned row, const char *
 }
 
 /* The exec came back: it failed. Add the error and its time to the row
- * counted by note_start, and an event that says why. */
-static void note_exec_failed(struct sw_tls *t, unsigned fn, unsigned row, uint64_t t0, int err)
+ * counted by sw__exec_note_start, and an event that says why. */
+void sw__exec_note_failed(struct sw_tls *t, unsigned fn, unsigned row, uint64_t t0, int err)
 {
 	uint64_t t1 = sw__ticks();
 	struct sw_counter *c = &t->counters[row];
-	t->busy = 1;
+	sw__rec_begin(t);
 	__atomic_store_n(&c->errors, c->errors + 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&c->total, c->total + (t1 - t0), __ATOMIC_RELAXED);
-	t->busy = 0;
+	sw__rec_end(t);
 	struct sw_cap cap = {.fd = -1};
 	sw__event_only(t, fn, row, t0, t1, -1, 1, err, &cap);
 	__atomic_store_n(&sw__g.seg->state, SW_SEG_RUNNING, __ATOMIC_RELEASE);
@@ -156,7 +158,7 @@ static int do_exec(unsigned fn, unsigned row, const char *what, int (*call)(void
 			return exec_in_vfork_child(parent, row, call, ctx, env);
 		return call(ctx, (char *const *)env);
 	}
-	int keeps = env_keeps_shim(env);
+	int keeps = sw__env_keeps_shim(env);
 	char *const *use = env;
 	size_t n = env_count(env);
 	char *fixed[n + 4];
@@ -165,13 +167,15 @@ static int do_exec(unsigned fn, unsigned row, const char *what, int (*call)(void
 		use = env_with_shim(env, fixed, buf, sizeof buf);
 		keeps = 1;
 	}
-	note_start(t, fn, row, what, !keeps);
+	if (sw__sud_armed(t)) /* complete mode: each execve attempt traps and is counted */
+		return call(ctx, (char *const *)use);
+	sw__exec_note_start(t, fn, row, what, !keeps);
 	__atomic_store_n(&sw__g.seg->end_ticks, sw__ticks(), __ATOMIC_RELAXED);
 	__atomic_store_n(&sw__g.seg->state, SW_SEG_EXECED, __ATOMIC_RELEASE);
 	uint64_t t0 = sw__ticks();
 	int r = call(ctx, use);
 	int e = errno;
-	note_exec_failed(t, fn, row, t0, e);
+	sw__exec_note_failed(t, fn, row, t0, e);
 	errno = e;
 	return r;
 }
@@ -324,7 +328,7 @@ static int spawn(unsigned fn, pid_t *pid, const char *path, const posix_spawn_fi
 	struct sw_tls *t = enter_own();
 	if (t == NULL)
 		return real(pid, path, fa, at, argv, envp);
-	int keeps = env_keeps_shim(envp);
+	int keeps = sw__env_keeps_shim(envp);
 	char *const *use = envp;
 	size_t n = env_count(envp);
 	char *fixed[n + 4];
@@ -333,6 +337,8 @@ static int spawn(unsigned fn, pid_t *pid, const char *path, const posix_spawn_fi
 		use = env_with_shim(envp, fixed, buf, sizeof buf);
 		keeps = 1;
 	}
+	if (sw__sud_armed(t)) /* complete mode: the clone and the child's calls trap */
+		return real(pid, path, fa, at, argv, use);
 	pid_t child = 0;
 	struct sw_cap cap = {.fd = -1, .path = path, .aux = 1, .has_aux = !keeps};
 	uint64_t t0 = sw__ticks();
@@ -371,8 +377,13 @@ SW_EXPORT pid_t fork(void)
 	struct sw_tls *t = enter_own();
 	if (t == NULL)
 		return real();
+	/* Complete mode: the clone is let through and counted here (a trapped
+	 * one would come while the atfork handler holds the busy flag); the
+	 * child turns its dispatch on in that handler and gets sel back. */
+	uint8_t sel = sw__sud_allow(t);
 	uint64_t t0 = sw__ticks();
 	pid_t r = real();
+	sw__sud_restore(t, sel);
 	if (r == 0)
 		return 0; /* the child has its own segment now (init.c) */
 	uint64_t t1 = sw__ticks();
@@ -407,12 +418,28 @@ long sw__vfork_parent(long r)
 	return r;
 }
 
+/* In the vfork child, before it returns to its caller. Under complete
+ * mode (sud.c) its calls are counted, in its parent's slot (the parent
+ * is suspended until the child execs or exits): it lowers the busy flag
+ * the trampoline raised and turns its own dispatch on (the kernel does
+ * not pass it on). Otherwise its calls pass through uncounted. */
+long sw__vfork_child(void) SW_HIDDEN;
+long sw__vfork_child(void)
+{
+	if (sw__g.complete && sw__t.sud) {
+		sw__t.busy--;
+		sw__sud_thread_on(1);
+	}
+	return 0;
+}
+
 /*
  * vfork: the child borrows the parent's stack and thread-local storage
  * until it execs or exits, so this cannot be a C function (its frame would
  * be reused by the child). The return address is kept in a register, as
  * glibc's own vfork does; the busy flag (struct sw_tls, offset 4) is raised
- * for the child's sake and lowered in the parent.
+ * for the child's sake, and the parent puts back the value it had (kept
+ * in edx, which the syscall preserves), whatever the child did with it.
  */
 _Static_assert(__builtin_offsetof(struct sw_tls, busy) == 4, "vfork trampoline offset");
 __asm__(".text\n"
@@ -421,6 +448,7 @@ __asm__(".text\n"
 	"vfork:\n"
 	"	popq %rsi\n"
 	"	movq sw__t@gottpoff(%rip), %rcx\n"
+	"	movl %fs:4(%rcx), %edx\n"
 	"	incl %fs:4(%rcx)\n"
 	"	movl $58, %eax\n" /* SYS_vfork */
 	"	syscall\n"
@@ -428,14 +456,14 @@ __asm__(".text\n"
 	"	jz 1f\n"
 	"	pushq %rsi\n"
 	"	movq sw__t@gottpoff(%rip), %rcx\n"
-	"	decl %fs:4(%rcx)\n"
+	"	movl %edx, %fs:4(%rcx)\n"
 	"	subq $8, %rsp\n"
 	"	movq %rax, %rdi\n"
 	"	call sw__vfork_parent\n"
 	"	addq $8, %rsp\n"
 	"	ret\n"
 	"1:	pushq %rsi\n"
-	"	ret\n"
+	"	jmp sw__vfork_child\n"
 	".size vfork, .-vfork\n");
 
 SW_EXPORT int system(const char *cmd)
@@ -449,7 +477,7 @@ SW_EXPORT int system(const char *cmd)
 	struct sw_tls *t = enter_own();
 	if (t == NULL || cmd == NULL)
 		return real(cmd);
-	int keeps = env_keeps_shim(environ);
+	int keeps = sw__env_keeps_shim(environ);
 	if (!keeps && sw__g.follow_exec) {
 		/* system() runs its shell with environ: put the shim back there
 		 * (setenv allocates, but so does system itself). */

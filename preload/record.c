@@ -133,12 +133,10 @@ void sw__count_untimed(struct sw_tls *t, unsigned row, unsigned n, unsigned erro
 {
 	if (sw__row_off[row])
 		return;
-	uint32_t busy = t->busy; /* raised already in a vfork child: keep it */
-	t->busy = 1;
-	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	/* The busy flag is left alone: a vfork child runs with it raised. */
+	sw__rec_begin(t);
 	BUMP(t->counters[row].calls, n);
 	BUMP(t->counters[row].untimed, n);
 	BUMP(t->counters[row].errors, errors);
-	__atomic_signal_fence(__ATOMIC_SEQ_CST);
-	t->busy = busy;
+	sw__rec_end(t);
 }

@@ -25,6 +25,7 @@
 
 #include "clock.h"
 #include "shim.h"
+#include "sud.h"
 #include "sys.h"
 
 /* Append the decimal form of v to p; returns the new end. */
@@ -98,6 +99,7 @@ static void fill_header(struct sw_seg_header *h, int pid, uint32_t epoch)
 	h->proc_start = proc_start_time();
 	h->state = SW_SEG_RUNNING;
 	h->exit_status = 0;
+	h->mode = sw__g.complete ? SW_MODE_COMPLETE : SW_MODE_WRAPPERS;
 	extern char *program_invocation_short_name;
 	if (program_invocation_short_name != NULL)
 		strncpy(h->comm, program_invocation_short_name, sizeof h->comm - 1);

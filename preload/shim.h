@@ -39,6 +39,7 @@ struct sw_global {
 	int exit_status;              /* set by exit()/_exit() */
 	int have_exit_status;         /* exit_status is valid */
 	int follow_exec;              /* run --follow-exec: keep the shim in execs */
+	int complete;                 /* complete mode (sud.c): every syscall traps */
 	char session[256];            /* session directory */
 	char seg_path[320];           /* <session>/<pid>.<epoch>.seg */
 	char self_path[512];          /* this library's path, for --follow-exec */
@@ -57,6 +58,11 @@ struct sw_tls {
 					 now (sw__rec_begin), 0 when none */
 	uint64_t passed;              /* calls passed through while rec_sp
 					 was set (see sw__enter_busy) */
+	uint8_t sel;                  /* complete mode's selector byte, read by the
+					 kernel on every syscall: 0 allow, 1 trap */
+	uint8_t sud;                  /* our dispatch is on for this thread */
+	uint8_t sigsys_masked;        /* the program asked to block SIGSYS: what
+					 its mask queries see (never applied) */
 };
 
 extern struct sw_global sw__g SW_HIDDEN;
@@ -132,7 +138,7 @@ void sw__record(struct sw_tls *t, unsigned fn, unsigned row, uint64_t t0, uint64
 /* Count n more calls of row with no time, errors of them failed (the
  * other syscalls of an entry point that issues several, e.g. raise's
  * getpid and gettid; a vfork child's exec). Leaves the busy flag as it
- * found it. Signal-safe. */
+ * found it (a vfork child runs with it raised). Signal-safe. */
 void sw__count_untimed(struct sw_tls *t, unsigned row, unsigned n, unsigned errors) SW_HIDDEN;
 
 /* Push an event without counting it (init/destroy of a primitive). */
@@ -158,6 +164,20 @@ struct sw_slot_header *sw__slot_mapped(uint32_t i) SW_HIDDEN;
 
 /* Thread-exit hook (thread.c). */
 int sw__thread_init(void) SW_HIDDEN;
+/* Give the thread's slot back (it is ending): the collector harvests it.
+ * Signal-safe. */
+void sw__thread_release(struct sw_tls *t) SW_HIDDEN;
+
+/* Whether an exec environment still carries the shim (proc.c); one that
+ * does not starts an untraced child, which the exec's event says. */
+int sw__env_keeps_shim(char *const env[]) SW_HIDDEN;
+
+/* An exec attempt (counted before: a success does not return; lost: its
+ * environment drops the shim) and its failure (proc.c). Signal-safe. */
+void sw__exec_note_start(struct sw_tls *t, unsigned fn, unsigned row, const char *path,
+			 int lost) SW_HIDDEN;
+void sw__exec_note_failed(struct sw_tls *t, unsigned fn, unsigned row, uint64_t t0,
+			  int err) SW_HIDDEN;
 
 /* Process end: mark the segment, wait for the collector if we own it. */
 void sw__process_end(int status, int have_status) SW_HIDDEN;

@@ -17,6 +17,7 @@
 
 #include "clock.h"
 #include "shim.h"
+#include "sud.h"
 #include "sys.h"
 
 __thread struct sw_tls sw__t __attribute__((tls_model("initial-exec")));
@@ -32,12 +33,10 @@ static void bump_high_water(struct sw_seg_header *h, uint32_t n)
 		;
 }
 
-/* Thread-specific-data destructor: runs when the thread exits. */
-static void thread_gone(void *arg)
+void sw__thread_release(struct sw_tls *t)
 {
-	struct sw_tls *t = &sw__t;
-	struct sw_slot_header *s = arg;
-	if (s == NULL || s != t->slot || t->gen != sw__g.gen || t->rec_sp != 0)
+	struct sw_slot_header *s = t->slot;
+	if (s == NULL || t->gen != sw__g.gen || t->rec_sp != 0)
 		return;
 	sw__rec_begin(t);
 	s->end_ticks = sw__ticks();
@@ -45,6 +44,17 @@ static void thread_gone(void *arg)
 	t->slot = NULL;
 	t->gen = 0; /* a call from a later destructor claims a fresh slot */
 	sw__rec_end(t);
+}
+
+/* Thread-specific-data destructor: runs when the thread exits. */
+static void thread_gone(void *arg)
+{
+	struct sw_tls *t = &sw__t;
+	/* Under complete mode the thread's last calls (destructors after
+	 * this one, its stack's madvise, exit) are still to come, and trap:
+	 * its exit syscall gives the slot back (sud_trap.c). */
+	if (arg != NULL && arg == t->slot && !(sw__g.complete && t->sud))
+		sw__thread_release(t);
 }
 
 int sw__thread_init(void)
@@ -141,6 +151,9 @@ struct sw_tls *sw__enter_slow(struct sw_tls *t, uintptr_t sp)
 			(void)pthread_setspecific(exit_key, s);
 	}
 	t->gen = gen; /* last: a claim abandoned half-way is tried again */
+	/* A thread that existed before complete mode started, or was made
+	 * while its creator's calls were let through, traps from now on. */
+	sw__sud_thread_on(0);
 	sw__rec_end(t);
 	return t->slot ? t : NULL;
 }

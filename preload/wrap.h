@@ -9,7 +9,9 @@
  *      capture arguments, then restore errno: nothing we do before the
  *      real call may change what the real call sees;
  *   3. time the real call, then save its errno before recording, restore
- *      it last.
+ *      it last. Under complete mode (sud.h) the real call is let through
+ *      the dispatch (unless the row is a library row, whose inner calls
+ *      are trapped and counted), and compound entry points record nothing.
  */
 #ifndef SW_PRELOAD_WRAP_H
 #define SW_PRELOAD_WRAP_H
@@ -37,6 +39,7 @@
 
 #include "clock.h"
 #include "shim.h"
+#include "sud.h"
 
 int sw__dir_will_refill(DIR *d) SW_HIDDEN;
 int sw__file_has_fd(FILE *f) SW_HIDDEN;
@@ -164,7 +167,7 @@ enum { SW_ROW_none = -1 };
 		if (sw__row_off[SW_ROW_##row])                                             \
 			return real args;                                                  \
 		struct sw_tls *t = sw__enter();                                            \
-		if (t == NULL)                                                             \
+		if (t == NULL || sw__sud_leaves(SW_FN_##name, t))                          \
 			return real args;                                                  \
 		int e0 = errno;                                                            \
 		if (!(gate)) {                                                             \
@@ -174,9 +177,11 @@ enum { SW_ROW_none = -1 };
 		struct sw_cap cap = {.fd = -1};                                            \
 		capture;                                                                   \
 		errno = e0;                                                                \
+		uint8_t sel = SW_ROWLIB_##row ? t->sel : sw__sud_allow(t);                 \
 		uint64_t t0 = sw__ticks();                                                 \
 		ret r = real args;                                                         \
 		uint64_t t1 = sw__ticks();                                                 \
+		sw__sud_restore(t, sel);                                                   \
 		int e = errno;                                                             \
 		if (SW_NOCALL_##err(r, e)) {                                               \
 			errno = e;                                                         \
@@ -208,7 +213,7 @@ enum { SW_ROW_none = -1 };
 		}                                                                        \
 		unsigned row = (row_expr);                                               \
 		struct sw_tls *t = sw__row_off[row] ? NULL : sw__enter();                \
-		if (t == NULL)                                                           \
+		if (t == NULL || sw__sud_armed(t)) /* complete: the traps count */      \
 			return real args;                                                \
 		struct sw_cap cap = {.fd = -1};                                          \
 		capture;                                                                 \

@@ -23,7 +23,7 @@ SW_CALLS_FSX(SW_WRAP)
 		if (real == NULL)                                                                  \
 			return;                                                                    \
 		struct sw_tls *t = sw__row_off[SW_ROW_##row] ? NULL : sw__enter();                 \
-		if (t == NULL) {                                                                   \
+		if (t == NULL || sw__sud_armed(t)) { /* complete: the traps count */              \
 			real args;                                                                 \
 			return;                                                                    \
 		}                                                                                  \

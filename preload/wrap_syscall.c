@@ -13,6 +13,10 @@
  * pass through uncounted: a child made by a raw clone or fork would
  * return into this frame and write into its parent's counters (the
  * segment is shared memory), and exit never returns.
+ *
+ * Under complete mode (preload/sud.c) nothing is recorded here: the
+ * syscall instruction inside libc's syscall() traps and is counted by the
+ * handler like any other.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -22,6 +26,7 @@
 
 #include "clock.h"
 #include "shim.h"
+#include "sud.h"
 
 typedef long (*sw_real_syscall_t)(long, ...);
 
@@ -101,7 +106,9 @@ SW_EXPORT long syscall(long n, ...)
 	}
 	unsigned row = sw_sysno_row(n);
 	struct sw_tls *t = sw__row_off[row] || passes_through(n) ? NULL : sw__enter();
-	if (t == NULL)
+	/* Under complete mode the raw syscall inside traps and is counted
+	 * there, with the handler's care for signals, clone and exec. */
+	if (t == NULL || sw__sud_armed(t))
 		return real(n, a[0], a[1], a[2], a[3], a[4], a[5]);
 	int e0 = errno;
 	struct sw_cap cap = {.fd = -1};

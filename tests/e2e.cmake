@@ -67,3 +67,14 @@ sw_add_e2e(test_sysrows test_sysrows.c)
 target_compile_definitions(test_sysrows PRIVATE WL_SYS="$<TARGET_FILE:wl_sys>"
   WL_ROWS="$<TARGET_FILE:wl_rows>")
 add_dependencies(test_sysrows wl_sys)
+
+# Complete mode (issue 9): glibc-internal calls against strace, a program
+# with its own SIGSYS handler, threads/fork/spawn/signals under dispatch.
+add_executable(wl_stdio ${SW_WL}/wl_stdio.c)
+add_executable(wl_sigsys ${SW_WL}/wl_sigsys.c)
+add_executable(wl_procs ${SW_WL}/wl_procs.c)
+target_link_libraries(wl_procs PRIVATE pthread)
+sw_add_e2e(test_complete test_complete.c)
+target_compile_definitions(test_complete PRIVATE WL_STDIO="$<TARGET_FILE:wl_stdio>"
+  WL_SIGSYS="$<TARGET_FILE:wl_sigsys>" WL_PROCS="$<TARGET_FILE:wl_procs>")
+add_dependencies(test_complete wl_stdio wl_sigsys wl_procs)

@@ -92,3 +92,11 @@ add_test(NAME test_hostile_slots
   COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/test_hostile_slots.sh $<TARGET_FILE:syswatch>
           ${SW_RB_BIN}/rb_hostile $<TARGET_FILE:wl_loop>)
 set_tests_properties(test_hostile_slots PROPERTIES LABELS e2e TIMEOUT 120 SKIP_RETURN_CODE 77)
+
+# The same under complete mode (issue 9, acceptance 3): every syscall of
+# the tests and of the processes they start goes through the SIGSYS handler.
+add_test(NAME test_cpython_suite_complete
+  COMMAND ${SW_RB}/cpython_suite.sh ${CMAKE_BINARY_DIR})
+set_tests_properties(test_cpython_suite_complete PROPERTIES
+  ENVIRONMENT "SYSWATCH_RUN_OPTS=--complete"
+  LABELS "slow;e2e" TIMEOUT 1800 SKIP_RETURN_CODE 77)

@@ -635,6 +635,22 @@ Test(cli, U_and_S_take_straces_column_names)
 	cr_assert_eq(c.report.sort, SW_SORT_MAX);
 }
 
+/* Without --complete, a selection of rows no wrapper counts is refused
+ * (the table would be empty); one wrapped row is enough. */
+Test(cli, trace_of_unwrapped_rows_asks_for_complete)
+{
+	struct sw_filter f = {0};
+	char err[256];
+	cr_assert_eq(sw_filter_check_wrapped(&f, err, sizeof err), 0, "no -e: fine");
+	cr_assert_eq(sw_filter_trace(&f, "set_robust_list,rseq", err, sizeof err), 0);
+	cr_assert_eq(sw_filter_check_wrapped(&f, err, sizeof err), -EINVAL);
+	cr_assert(strstr(err, "--complete") != NULL, "%s", err);
+	cr_assert_eq(sw_filter_trace(&f, "rseq,openat", err, sizeof err), 0);
+	cr_assert_eq(sw_filter_check_wrapped(&f, err, sizeof err), 0);
+	cr_assert_eq(sw_filter_trace(&f, "none", err, sizeof err), 0);
+	cr_assert_eq(sw_filter_check_wrapped(&f, err, sizeof err), 0, "none is asked for");
+}
+
 Test(cli, shim_rows_list_the_selection)
 {
 	struct sw_filter f = {0};

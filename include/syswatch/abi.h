@@ -68,6 +68,13 @@ enum sw_drop_cause {
 	SW_DROP_NCAUSES = 4,
 };
 
+/* What the shim could see (segment header reserved[2], Process.mode). */
+enum sw_mode {
+	SW_MODE_UNKNOWN = 0,  /* older shims and traces */
+	SW_MODE_WRAPPERS = 1, /* libc entry points only */
+	SW_MODE_COMPLETE = 2, /* every syscall, through Syscall User Dispatch */
+};
+
 struct sw_seg_header {
 	uint64_t magic;            /* SW_SEG_MAGIC */
 	uint32_t abi_version;      /* SW_ABI_VERSION */
@@ -106,7 +113,9 @@ struct sw_seg_header {
 	int32_t slot_errno;       /* errno of the last such refusal, or 0
 				     (with threads_nomap: was reserved[0]) */
 	uint64_t reserved1;       /* was reserved[1]; unused */
-	uint64_t reserved[2];     /* was reserved[2..3]: complete mode's */
+	uint64_t mode;            /* enum sw_mode of the shim that wrote it
+				     (was reserved[2]) */
+	uint64_t reserved[1];     /* was reserved[3]; unused */
 	char comm[SW_COMM_LEN]; /* argv[0] basename, NUL-terminated */
 	char exe[SW_EXE_LEN];   /* /proc/self/exe, NUL-terminated, may be cut */
 	char cwd[SW_PATH_MAX];  /* working directory at creation (getcwd),

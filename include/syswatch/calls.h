@@ -309,7 +309,8 @@
  * variadic by number; raise and sigqueue, which issue several syscalls;
  * sync and closefrom, which return nothing; renameat2 and pkey_mprotect,
  * whose syscall depends on their arguments. Their ids follow the
- * tables'. */
+ * tables'. syscall_trap is no libc function: it names the calls complete
+ * mode (preload/sud.c) caught at a raw syscall instruction. */
 #define SW_CALLS_HAND(X) \
  X(dlopen) \
  X(exit) \
@@ -336,7 +337,18 @@
  X(sync) \
  X(closefrom) \
  X(renameat2) \
- X(pkey_mprotect)
+ X(pkey_mprotect) \
+ X(syscall_trap)
+
+/* The rows the hand-wrapped functions count under (proc.c, exit.c, dl.c,
+ * wrap_lock.c): with the tables' rows, every row the default mode can
+ * show (the CLI refuses a -e trace= selection of none of them without
+ * --complete). */
+#define SW_CALLS_HAND_ROWS(X) \
+ X(dlopen) X(exit_group) X(futex) X(clone) X(clone3) X(vfork) X(execve) X(execveat) \
+ X(system) \
+ X(gettid) X(getpid) X(tgkill) X(getuid) X(rt_sigqueueinfo) X(sync) X(close_range) \
+ X(renameat2) X(renameat) X(pkey_mprotect) X(mprotect)
 
 /* Function ids, in table order, then the hand-wrapped ones. */
 enum sw_fn_id {

@@ -658,3 +658,60 @@ int e2e_run_counted(const char *tmp, int under_strace, const char *workload,
 		return -1;
 	return tally != NULL ? e2e_read_tally(r.tal, tally) : 0;
 }
+
+int e2e_diffs_n_minus_0(const char *tmp, const char *workload, const char *opts, long n,
+			struct e2e_table *ds, struct e2e_table *dw, struct e2e_table *dt)
+{
+	static struct e2e_table st_n, st_0, sw_n, sw_0, tal_n, tal_0;
+	if (e2e_run_counted(tmp, 1, workload, opts, n, &st_n, dt ? &tal_n : NULL) != 0 ||
+	    e2e_run_counted(tmp, 1, workload, opts, 0, &st_0, dt ? &tal_0 : NULL) != 0 ||
+	    e2e_run_counted(tmp, 0, workload, opts, n, &sw_n, NULL) != 0 ||
+	    e2e_run_counted(tmp, 0, workload, opts, 0, &sw_0, NULL) != 0)
+		return -1;
+	e2e_sub(ds, &st_n, &st_0);
+	e2e_sub(dw, &sw_n, &sw_0);
+	if (dt != NULL)
+		e2e_sub(dt, &tal_n, &tal_0);
+	return 0;
+}
+
+int e2e_find_python(char *out, size_t cap)
+{
+	if (e2e_capture_line("python3 -c 'import sys; print(sys.executable)' 2>/dev/null", out,
+			     cap) != 0 ||
+	    *out == 0) {
+		fprintf(stderr, "SKIPPED: no python3 on PATH\n");
+		return -1;
+	}
+	FILE *f = fopen(out, "rb");
+	char magic[4] = {0};
+	int elf = f != NULL && fread(magic, 1, 4, f) == 4 && memcmp(magic, "\177ELF", 4) == 0;
+	if (f != NULL)
+		fclose(f);
+	if (!elf) {
+		fprintf(stderr, "e2e: sys.executable %s is not an ELF binary: it would trace a "
+				"launcher\n", out);
+		return -2;
+	}
+	return 0;
+}
+
+int e2e_py_prepare(struct e2e_py *p, const char *tag)
+{
+	int found = e2e_find_python(p->py, sizeof p->py);
+	if (found != 0)
+		return found;
+	if (e2e_tmpdir(p->tmp, sizeof p->tmp, tag) != 0)
+		return -2;
+	snprintf(p->strace, sizeof p->strace, "%s/strace.txt", p->tmp);
+	snprintf(p->json, sizeof p->json, "%s/syswatch.json", p->tmp);
+	snprintf(p->log, sizeof p->log, "%s/log", p->tmp);
+	setenv("PYTHONDONTWRITEBYTECODE", "1", 1);
+	char *plain[] = {p->py, "-c", E2E_PY_IMPORTS, NULL};
+	if (e2e_run(plain, p->log) != 0) {
+		e2e_dump(p->log);
+		fprintf(stderr, "e2e: %s -c '%s' fails on its own\n", p->py, E2E_PY_IMPORTS);
+		return -2;
+	}
+	return 0;
+}

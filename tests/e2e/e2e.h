@@ -114,4 +114,33 @@ int e2e_no_ptrace(void);
 int e2e_run_counted(const char *tmp, int under_strace, const char *workload,
 		    const char *opts, long n, struct e2e_table *out, struct e2e_table *tally);
 
+/* The real CPython interpreter (python3's sys.executable, an ELF binary,
+ * not a launcher script such as pyenv's) into out. 0; -1 with "SKIPPED:
+ * ..." on stderr when there is no python3; -2 with a line on stderr when
+ * its executable is not an ELF binary. */
+int e2e_find_python(char *out, size_t cap);
+
+/* A CPython import run's files: the interpreter, a fresh directory, the
+ * strace output, syswatch's JSON and the log in it. */
+struct e2e_py {
+	char py[4096], tmp[2048], strace[4096], json[4096], log[4096];
+};
+/* Find the interpreter (as e2e_find_python, whose results it returns),
+ * make the directory (tag) and the paths, set PYTHONDONTWRITEBYTECODE=1
+ * (no .pyc written: every run does the same work) and run the imports
+ * once untraced (a warm page cache); -2 when any of it fails. */
+int e2e_py_prepare(struct e2e_py *p, const char *tag);
+
+/* The imports of the CPython workloads (issue 2's module list). */
+#define E2E_PY_IMPORTS                                                                             \
+	"import json, decimal, asyncio, email.mime.multipart, http.client, "                       \
+	"xml.etree.ElementTree, sqlite3, unittest, argparse, logging"
+
+/* e2e_run_counted with n iterations and with none, under strace and under
+ * syswatch: strace's differences into ds, syswatch's into dw and, when dt
+ * is not NULL, the workload's tally's (from the strace runs) into dt.
+ * Returns 0, or -1 with one line on stderr. */
+int e2e_diffs_n_minus_0(const char *tmp, const char *workload, const char *opts, long n,
+			struct e2e_table *ds, struct e2e_table *dw, struct e2e_table *dt);
+
 #endif

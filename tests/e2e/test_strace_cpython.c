@@ -30,9 +30,7 @@
 
 #include "e2e.h"
 
-#define IMPORTS                                                                                    \
-	"import json, decimal, asyncio, email.mime.multipart, http.client, "                       \
-	"xml.etree.ElementTree, sqlite3, unittest, argparse, logging"
+#define IMPORTS E2E_PY_IMPORTS
 
 static const char *const checked[] = {"openat", "read", "close", "newfstatat", "lseek"};
 
@@ -45,36 +43,15 @@ static void need_ptrace(void)
 	}
 }
 
-/* The interpreter binary itself: python3 may be a launcher script. */
-static void find_python(char *out, size_t cap)
-{
-	if (e2e_capture_line("python3 -c 'import sys; print(sys.executable)' 2>/dev/null", out,
-			     cap) != 0 ||
-	    *out == 0) {
-		fprintf(stderr, "SKIPPED: no python3 on PATH\n");
-		cr_skip_test("no python3");
-	}
-	FILE *f = fopen(out, "rb");
-	char magic[4] = {0};
-	int elf = f != NULL && fread(magic, 1, 4, f) == 4 && memcmp(magic, "\177ELF", 4) == 0;
-	if (f != NULL)
-		fclose(f);
-	cr_assert(elf, "sys.executable %s is not an ELF binary: it would trace a launcher", out);
-}
-
 Test(strace_cpython, imports_see_at_least_95_percent_and_never_more, .timeout = 300)
 {
 	need_ptrace();
-	char py[4096], tmp[2048], trace[4096], json[4096], log[4096];
-	find_python(py, sizeof py);
-	cr_assert_eq(e2e_tmpdir(tmp, sizeof tmp, "cpython"), 0);
-	snprintf(trace, sizeof trace, "%s/strace.txt", tmp);
-	snprintf(json, sizeof json, "%s/syswatch.json", tmp);
-	snprintf(log, sizeof log, "%s/log", tmp);
-	setenv("PYTHONDONTWRITEBYTECODE", "1", 1);
-
-	char *plain[] = {py, "-c", IMPORTS, NULL};
-	cr_assert_eq(e2e_run(plain, log), 0, "%s -c '%s' fails on its own", py, IMPORTS);
+	static struct e2e_py p;
+	int found = e2e_py_prepare(&p, "cpython");
+	if (found == -1)
+		cr_skip_test("no python3");
+	cr_assert_eq(found, 0, "cannot run the interpreter (stderr above)");
+	char *py = p.py, *tmp = p.tmp, *trace = p.strace, *json = p.json, *log = p.log;
 
 	char *st[] = {"strace", "-f", "-y", "-o", trace, "--", py, "-c", IMPORTS, NULL};
 	int rc = e2e_run(st, log);

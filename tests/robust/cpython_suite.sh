@@ -15,7 +15,8 @@
 # not without it) fails the test; one that shows in none of the reruns is
 # printed as not reproduced (timing-dependent tests exist in this suite).
 #
-# Environment: SYSWATCH_CPYTHON_TESTS overrides the list of test files.
+# Environment: SYSWATCH_CPYTHON_TESTS overrides the list of test files;
+# SYSWATCH_RUN_OPTS adds options to syswatch run (--complete: issue 9).
 # Exit status: 0 same outcome, 1 a difference, 77 skipped (no interpreter
 # or no test package).
 set -u
@@ -73,7 +74,7 @@ run_shim() {
 	d=$1 x=$2 r=$3
 	shift 3
 	(cd "$d" && env -u LD_PRELOAD -u SYSWATCH_SESSION -u SYSWATCH_ROOT_PID \
-		"$SW" run --format json -o "$r" -- "$PY" -m test $OPTS --junit-xml "$x" "$@")
+		"$SW" run ${SYSWATCH_RUN_OPTS:-} --format json -o "$r" -- "$PY" -m test $OPTS --junit-xml "$x" "$@")
 }
 
 t0=$(now)
