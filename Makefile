@@ -90,14 +90,17 @@ bench: build
 # Static checks: cppcheck over the shim and the collector (the X-macro
 # expansions of the call table are beyond its preprocessor), then
 # clang-tidy (.clang-tidy says which checks, and why some are off).
+# The collector's folders (collector/layers.txt says which may use which).
+COLLECTOR_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard collector/*/*.[ch] collector/analysis/*/*.[ch]))))
+
 lint: build tidy
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
-	  --std=c11 -I include -I preload -I collector -I $(BUILD)/proto \
+	  --std=c11 -I include -I preload $(addprefix -I ,$(COLLECTOR_DIRS)) -I $(BUILD)/proto \
 	  --suppress=missingIncludeSystem --suppress=unknownMacro:preload/wrap_lock.c \
 	  preload collector
 
 tidy: build
-	clang-tidy -p $(BUILD) --quiet preload/*.c collector/*.c
+	clang-tidy -p $(BUILD) --quiet preload/*.c $(addsuffix /*.c,$(COLLECTOR_DIRS))
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD)

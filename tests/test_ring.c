@@ -18,7 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "collector/drain.h"
+#include "drain.h"
 #include "preload/encode.h"
 #include "preload/ring.h"
 #include "syswatch/abi.h"

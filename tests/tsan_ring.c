@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collector/drain.h"
+#include "drain.h"
 #include "preload/encode.h"
 #include "preload/ring.h"
 #include "syswatch/abi.h"
