@@ -452,13 +452,3 @@ int sw_cli_parse(int argc, char **argv, struct sw_cli *cli, char *err,
 	}
 	return 0;
 }
-
-void sw_error(const char *fmt, ...)
-{
-	char line[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "syswatch: %s\n", line);
-}

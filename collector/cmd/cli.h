@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "diag.h"
 #include "export.h"
 #include "filter.h"
 #include "output.h"
@@ -47,9 +48,6 @@ int sw_cli_parse(int argc, char **argv, struct sw_cli *cli, char *err,
 
 /* Print the usage text. */
 void sw_cli_usage(FILE *f);
-
-/* Print one "syswatch: <message>" line on stderr. */
-void sw_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Print "syswatch <version>". */
 void sw_cli_version(FILE *f);
