@@ -21,7 +21,7 @@ int sw_cmd_report(const struct sw_cli *cli);
 /* syswatch collect: returns the exit status for main(). */
 int sw_cmd_collect(const struct sw_cli *cli);
 
-/* syswatch export (export.c): returns the exit status for main(). */
+/* syswatch export (export_cmd.c): returns the exit status for main(). */
 int sw_cmd_export(const struct sw_cli *cli);
 
 /* syswatch list KIND (list.c): the words bash completion offers. */
