@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "evfiles.h"
-#include "net.h"
+#include "net_addr.h"
 #include "strpool.h"
 
 #define NO_INDEX UINT32_MAX

@@ -1,10 +1,10 @@
 /*
- * net_addr.c - socket addresses and error codes as text (see net.h).
+ * net_addr.c - socket addresses and error codes as text (see net_addr.h).
  *
  * Addresses in a trace are untrusted bytes: every family's length is
  * checked before its fields are read, and nothing is read past len.
  */
-#include "net.h"
+#include "net_addr.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -12,11 +12,10 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-
-#include "net_int.h"
 
 /* Append the bytes p[0..n) to out at *at, printable ASCII as is, the rest
  * as \xNN; stops at cap - 1. */

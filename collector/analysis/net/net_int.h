@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "evtrace.h"
+#include "net_addr.h"
 
 /* A count per error code. */
 struct sw__net_errcount {
@@ -63,10 +64,5 @@ uint64_t sw__net_errs_total(const struct sw__net_errs *e);
 
 /* "remote", "accepted", "local" or "unknown" for enum sw_peer_kind. */
 const char *sw__net_kind_name(uint8_t kind);
-
-/* The name of an error code: an errno's ("ECONNREFUSED"), or with eai
- * getaddrinfo's ("EAI_NONAME"); a code with no name is written as a
- * number into buf (cap bytes). */
-const char *sw__net_err_name(int code, bool eai, char *buf, size_t cap);
 
 #endif
