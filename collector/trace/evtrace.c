@@ -20,13 +20,6 @@ void sw_evtrace_init(struct sw_evtrace *t, const struct sw_model *m)
 	t->row_futex = t->row_sleep = SW_NO_ROW;
 }
 
-const char *sw_evtrace_intern(struct sw_evtrace *t, const char *s, size_t len)
-{
-	if (!t->strs && !(t->strs = sw_strpool_new()))
-		return NULL;
-	return sw_strpool_intern(t->strs, s, len);
-}
-
 static uint64_t thread_hash(int32_t pid, uint32_t epoch, int32_t tid)
 {
 	uint64_t h = ((uint64_t)(uint32_t)pid << 32) ^ (uint64_t)(uint32_t)tid ^

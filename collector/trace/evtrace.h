@@ -33,6 +33,7 @@
 #include <stdio.h>
 
 #include "model.h"
+#include "strpool.h"
 #include "trace.h"
 
 #define SW_NO_ROW UINT32_MAX
@@ -202,8 +203,15 @@ long sw_evtrace_find(const struct sw_evtrace *t, int32_t pid, uint32_t epoch,
 		     int32_t tid);
 
 /* A string owned by t equal to s (the same pointer for equal strings);
- * NULL if out of memory. */
-const char *sw_evtrace_intern(struct sw_evtrace *t, const char *s, size_t len);
+ * NULL if out of memory. Inline, so that the descriptor replay
+ * (evfiles.c), which sw_evtrace_end runs, names files without calling
+ * back into evtrace.c. */
+static inline const char *sw_evtrace_intern(struct sw_evtrace *t, const char *s, size_t len)
+{
+	if (!t->strs && !(t->strs = sw_strpool_new()))
+		return NULL;
+	return sw_strpool_intern(t->strs, s, len);
+}
 
 /* Text for a hole's cause ("ring full", ...). */
 const char *sw_hole_why_text(enum sw_hole_why why);
