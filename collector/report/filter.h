@@ -122,4 +122,16 @@ unsigned sw_sel_class_parse(const char *name, bool legacy);
  * "%stat"), or NULL past the last (%lock is filter.c's own). */
 const char *sw_sel_class_name(size_t i);
 
+/* Parse a -S key: any column name of -U (strace's aliases) or none,
+ * nothing; -EINVAL if unknown. */
+int sw_sort_parse(const char *s, enum sw_sort *out);
+
+/* The column called name[0..len) (strace's -U aliases, plus min, max and
+ * avg); -EINVAL if unknown. */
+int sw_col_parse(const char *name, size_t len, enum sw_col *out);
+
+/* The i-th name -U and -S accept ("time", "total-time", ...), or NULL
+ * past the last: what `syswatch list columns` prints for completion. */
+const char *sw_col_name(size_t i);
+
 #endif

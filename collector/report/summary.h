@@ -85,18 +85,6 @@ struct sw_split_group;
 	"syswatch: events of selected rows were dropped: the counts of the "  \
 	"status-filtered table above are a lower bound"
 
-/* Parse a -S key: any column name of -U (strace's aliases) or none,
- * nothing; -EINVAL if unknown. */
-int sw_sort_parse(const char *s, enum sw_sort *out);
-
-/* The column called name[0..len) (strace's -U aliases, plus min, max and
- * avg); -EINVAL if unknown. */
-int sw_col_parse(const char *name, size_t len, enum sw_col *out);
-
-/* The i-th name -U and -S accept ("time", "total-time", ...), or NULL
- * past the last: what `syswatch list columns` prints for completion. */
-const char *sw_col_name(size_t i);
-
 /* Collect and sort the rows of m; 0 or -ENOMEM. */
 int sw_summary_build(const struct sw_model *m, enum sw_sort key,
 		     struct sw_summary *out);
