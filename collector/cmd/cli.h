@@ -46,6 +46,10 @@ struct sw_cli {
 int sw_cli_parse(int argc, char **argv, struct sw_cli *cli, char *err,
 		 size_t errlen);
 
+/* Parse a --format value of `export` (chrome, html); -EINVAL if unknown
+ * (export_cmd.c, with the table of exporters). */
+int sw_export_format_parse(const char *s, enum sw_export_format *out);
+
 /* Print the usage text. */
 void sw_cli_usage(FILE *f);
 

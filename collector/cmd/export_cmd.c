@@ -12,6 +12,29 @@
 #include "evtrace.h"
 #include "export.h"
 
+/* The exporters, chosen here by the command (an exporter never calls
+ * back up to it). */
+static const struct {
+	const char *name;
+	enum sw_export_format fmt;
+	int (*write)(FILE *f, const struct sw_locks *l, const struct sw_model *m);
+} formats[] = {
+	{"chrome", SW_EXPORT_CHROME, sw_export_chrome},
+	{"html", SW_EXPORT_HTML, sw_export_html},
+};
+#define NFORMATS (sizeof(formats) / sizeof(formats[0]))
+
+int sw_export_format_parse(const char *s, enum sw_export_format *out)
+{
+	for (size_t i = 0; i < NFORMATS; i++) {
+		if (!strcmp(s, formats[i].name)) {
+			*out = formats[i].fmt;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
 static int pick_format(const struct sw_cli *cli, enum sw_export_format *fmt)
 {
 	*fmt = cli->export_format;
@@ -67,7 +90,9 @@ int sw_cmd_export(const struct sw_cli *cli)
 		sw_error("%s: %s", dest, strerror(errno));
 		goto out;
 	}
-	rc = sw_export_write(out, fmt, &locks, &m);
+	for (size_t i = 0; i < NFORMATS; i++)
+		if (formats[i].fmt == fmt)
+			rc = formats[i].write(out, &locks, &m);
 	if (fflush(out) != 0 || ferror(out))
 		rc = rc < 0 ? rc : -EIO;
 	int saved = errno;

@@ -1,7 +1,6 @@
 /*
- * export.c - the formats of `syswatch export` (the command itself is
- * cmd/export_cmd.c), and the few names and orderings both exporters share
- * (see export.h).
+ * export.c - the few names and orderings both exporters share (see
+ * export.h). The command, which picks the exporter, is cmd/export_cmd.c.
  */
 #include "export.h"
 
@@ -13,36 +12,6 @@
 #include "evtrace.h"
 #include "locks_report.h"
 #include "syswatch/rows.h"
-
-static const struct {
-	const char *name;
-	enum sw_export_format fmt;
-	int (*write)(FILE *f, const struct sw_locks *l, const struct sw_model *m);
-} formats[] = {
-	{"chrome", SW_EXPORT_CHROME, sw_export_chrome},
-	{"html", SW_EXPORT_HTML, sw_export_html},
-};
-#define NFORMATS (sizeof(formats) / sizeof(formats[0]))
-
-int sw_export_format_parse(const char *s, enum sw_export_format *out)
-{
-	for (size_t i = 0; i < NFORMATS; i++) {
-		if (!strcmp(s, formats[i].name)) {
-			*out = formats[i].fmt;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
-int sw_export_write(FILE *f, enum sw_export_format fmt, const struct sw_locks *l,
-		    const struct sw_model *m)
-{
-	for (size_t i = 0; i < NFORMATS; i++)
-		if (formats[i].fmt == fmt)
-			return formats[i].write(f, l, m);
-	return -EINVAL;
-}
 
 uint64_t sw__export_origin(const struct sw_evtrace *t)
 {

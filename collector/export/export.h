@@ -32,14 +32,6 @@ enum sw_export_format {
 	SW_EXPORT_HTML,   /* the self-contained page */
 };
 
-/* Parse a --format value of `export` (chrome, html); -EINVAL if unknown. */
-int sw_export_format_parse(const char *s, enum sw_export_format *out);
-
-/* Write l (and its evtrace) to f in format fmt, with the exporter of that
- * format below; its result, or -EINVAL for SW_EXPORT_NONE. */
-int sw_export_write(FILE *f, enum sw_export_format fmt, const struct sw_locks *l,
-		    const struct sw_model *m);
-
 /* Write the trace-event JSON of l (and its evtrace) to f: 0, -ENOMEM, or
  * -EIO when f could not be written. m gives the command line. */
 int sw_export_chrome(FILE *f, const struct sw_locks *l, const struct sw_model *m);
