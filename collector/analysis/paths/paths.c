@@ -343,26 +343,3 @@ int sw__paths_views_make(const struct sw__paths_report *r, struct sw__paths_view
 	sw__paths_views_free(w);
 	return -ENOMEM;
 }
-
-/* ---- with this machine's mount table ---- */
-
-/* See paths.h: the report with this machine's mount table, or none
- * when it cannot be read. */
-int sw_paths_print(FILE *f, const struct sw_evtrace *t)
-{
-	struct sw_mounts ms;
-	int rc = sw_mounts_read(NULL, &ms);
-	rc = sw_paths_print_with(f, t, rc == 0 ? &ms : NULL);
-	sw_mounts_free(&ms);
-	return rc;
-}
-
-/* See paths.h: the same as JSON. */
-json_object *sw_paths_json(const struct sw_evtrace *t)
-{
-	struct sw_mounts ms;
-	int rc = sw_mounts_read(NULL, &ms);
-	json_object *o = sw_paths_json_with(t, rc == 0 ? &ms : NULL);
-	sw_mounts_free(&ms);
-	return o;
-}

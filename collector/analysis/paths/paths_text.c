@@ -191,3 +191,16 @@ int sw_paths_print_with(FILE *f, const struct sw_evtrace *t,
 	sw__paths_free(&r);
 	return rc;
 }
+
+/* ---- with this machine's mount table ---- */
+
+/* See paths.h: the report with this machine's mount table, or none
+ * when it cannot be read. */
+int sw_paths_print(FILE *f, const struct sw_evtrace *t)
+{
+	struct sw_mounts ms;
+	int rc = sw_mounts_read(NULL, &ms);
+	rc = sw_paths_print_with(f, t, rc == 0 ? &ms : NULL);
+	sw_mounts_free(&ms);
+	return rc;
+}
