@@ -49,7 +49,7 @@ struct sw__ebuf {
 	size_t cap, len;
 };
 
-/* Append to the evidence; what does not fit is cut (verdicts.c). */
+/* Append to the evidence; what does not fit is cut (verdicts_say.c). */
 void sw__say(struct sw__ebuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 struct sw__dstr {
@@ -57,7 +57,7 @@ struct sw__dstr {
 };
 
 /* A duration the way a person reads it: 1.23 s, 45.6 ms, 120 us
- * (verdicts.c). */
+ * (verdicts_say.c). */
 struct sw__dstr sw__dur(uint64_t ns);
 
 /* --- the evidence from the events and the lock analysis (verdicts_ev.c) */
