@@ -39,7 +39,7 @@ int sw__locks_spans(struct sw_locks *l, struct sw__explainer *x, uint32_t thread
 		    const struct sw_span *spans, size_t nspans,
 		    struct sw__explained *out);
 
-/* Sort and merge v in place (locks_view.c); the length of the union,
+/* Sort and merge v in place (locks_span.c); the length of the union,
  * and in *merged (if not NULL) the spans left. */
 uint64_t sw__span_union(struct sw_span *v, size_t n, size_t *merged);
 

@@ -48,55 +48,12 @@ static int by_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int by_span(const void *a, const void *b)
-{
-	const struct sw_span *x = a, *y = b;
-	if (x->from != y->from)
-		return x->from < y->from ? -1 : 1;
-	return x->to < y->to ? -1 : x->to > y->to;
-}
-
 static int by_hb(const void *a, const void *b)
 {
 	const struct hb *x = a, *y = b;
 	if (x->blk != y->blk)
 		return x->blk < y->blk ? -1 : 1;
 	return x->hold < y->hold ? -1 : x->hold > y->hold;
-}
-
-int sw__spans_room(struct sw_span **v, size_t *cap, size_t n)
-{
-	if (n <= *cap)
-		return 0;
-	size_t c = *cap ? *cap : 256;
-	while (c < n)
-		c *= 2;
-	struct sw_span *nv = realloc(*v, c * sizeof(*nv));
-	if (!nv)
-		return -ENOMEM;
-	*v = nv;
-	*cap = c;
-	return 0;
-}
-
-uint64_t sw__span_union(struct sw_span *v, size_t n, size_t *merged)
-{
-	qsort(v, n, sizeof(*v), by_span);
-	size_t m = 0;
-	uint64_t total = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (m && v[i].from <= v[m - 1].to) {
-			if (v[i].to > v[m - 1].to)
-				v[m - 1].to = v[i].to;
-		} else {
-			v[m++] = v[i];
-		}
-	}
-	for (size_t i = 0; i < m; i++)
-		total += v[i].to - v[i].from;
-	if (merged)
-		*merged = m;
-	return total;
 }
 
 /* The blocker (thread, module, via, after) of the entry whose blockers
