@@ -1,4 +1,9 @@
 /*
+ * collector/cmd/: the command line and the commands (run, report, collect,
+ * export, list, recover), and main.c. The only folder that uses engine/.
+ * May use: every folder below it (collector/layers.txt).
+ */
+/*
  * commands.h - the commands of the CLI, and what they share.
  */
 #ifndef SW_COLLECTOR_COMMANDS_H

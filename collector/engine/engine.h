@@ -1,4 +1,11 @@
 /*
+ * collector/engine/: the live side: the session directory, segment checks,
+ * thread slots, ring drain, retirement of finished threads and processes,
+ * the clock; it drains the segments into the model and the trace writer.
+ * Only cmd/ uses it.
+ * May use: trace/, model/, util/ (collector/layers.txt).
+ */
+/*
  * engine.h - the collect loop's state: the session's segments, what each
  * thread slot holds, and the model they feed.
  *

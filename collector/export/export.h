@@ -1,4 +1,8 @@
 /*
+ * collector/export/: the formats of `syswatch export` (Chrome JSON, HTML).
+ * May use: analysis/locks/, trace/, model/, util/ (collector/layers.txt).
+ */
+/*
  * export.h - `syswatch export`: a trace's timeline for eyes rather than
  * for grep.
  *

@@ -1,4 +1,11 @@
 /*
+ * collector/model/: the run in memory: the row names, one aggregate per
+ * row, the processes and threads (model.h), and the names of the wrapped
+ * functions (fnnames.h). Filled by engine/ (live) or trace/ (a file), read
+ * by everything above.
+ * May use: util/ (collector/layers.txt).
+ */
+/*
  * model.h - what the reports are made from: the row names, one aggregate
  * per row, the processes and the threads, all times in nanoseconds.
  *

@@ -1,4 +1,10 @@
 /*
+ * collector/report/: the strace -c table and all a report prints: the
+ * selectors (filter.h), the summary, the per-process split, the table, the
+ * text (output.c) and the JSON (json.c).
+ * May use: the analyses, trace/, model/, util/ (collector/layers.txt).
+ */
+/*
  * output.h - a whole report: the table or JSON, the legend, the warnings.
  */
 #ifndef SW_COLLECTOR_OUTPUT_H

@@ -1,4 +1,10 @@
 /*
+ * collector/trace/: the trace file (trace_write.c, trace_read.c) and the
+ * events it holds, per thread (evtrace.h), with the descriptor replay that
+ * names each event's file or peer (evfiles.c).
+ * May use: model/, util/ (collector/layers.txt).
+ */
+/*
  * trace.h - the trace file: "SWTRACE1", then varint-length-prefixed
  * sw.TraceRecord messages (proto/syswatch.proto): one header (format
  * version, row names, command), Process records, EventBatch records as

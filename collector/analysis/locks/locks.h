@@ -1,4 +1,10 @@
 /*
+ * collector/analysis/locks/: lock-holder attribution; locks.h (the
+ * analysis) and locks_report.h (its text and JSON) are its public headers,
+ * locks_int.h is private to the folder.
+ * May use: trace/, model/, util/ (collector/layers.txt).
+ */
+/*
  * locks.h - lock-holder attribution (DESIGN.md, "Lock-holder attribution"):
  * who made each blocked wait wait, and what that thread was doing.
  *

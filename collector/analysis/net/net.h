@@ -1,4 +1,9 @@
 /*
+ * collector/analysis/net/: the --net analysis; net.h is its public header,
+ * net_int.h is private to the folder.
+ * May use: trace/, model/, util/ (collector/layers.txt).
+ */
+/*
  * net.h - the --net report: the peers a program talked to (connect
  * latency and errors, bytes each way, time waiting to receive) and its DNS
  * lookups (getaddrinfo: node, latency, failures by EAI name). Addresses

@@ -1,4 +1,9 @@
 /*
+ * collector/analysis/paths/: the --paths analysis; paths.h is its public
+ * header, paths_int.h is private to the folder.
+ * May use: trace/, model/, util/ (collector/layers.txt).
+ */
+/*
  * paths.h - the --paths report: which files and directories the calls
  * touched, how often, how long, how they failed, and on which mounts.
  *

@@ -1,4 +1,9 @@
 /*
+ * collector/analysis/verdicts/: the verdicts; verdicts.h is its public
+ * header, verdicts_int.h is private to the folder.
+ * May use: analysis/locks/, trace/, model/, util/ (collector/layers.txt).
+ */
+/*
  * verdicts.h - the causes the numbers point to, as an expert would name
  * them: a table of rules (verdicts.c) walked over the counters, and over
  * the events and the lock analysis when --diagnose loaded them.
