@@ -64,7 +64,7 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 
 awk -F "$tab" -v layers="$layers" -v have_obj="${obj:+1}" '
 function fail(msg) { print "check_layers: " msg; bad++ }
-function folder_of(p) { sub(/\/[^\/]*$/, "", p); return p }
+function folder_of(p) { if (!sub(/\/[^\/]*$/, "", p)) p = "."; return p }
 function base_of(p) { sub(/^.*\//, "", p); return p }
 function may_use(s, t) { return s == t || ((s, t) in uses) }
 
@@ -109,7 +109,9 @@ $1 == "L" {
 }
 $1 == "F" {
 	d = folder_of($2); b = base_of($2)
-	if (!(d in order))
+	if (d == ".")
+		fail($2 ": outside the folders (git mv it into the folder of its stage)")
+	else if (!(d in order))
 		fail($2 ": folder " d " is not in " layers)
 	if (b in where)
 		fail($2 ": another file has this name (" where[b] "); headers are included by bare name")

@@ -49,6 +49,12 @@ sed -i '0,/^#include/s//#include "net_int.h"\n&/' "$tmp/real/report/output.c"
 expect fail 'private to analysis/net' -- "$tmp/real"
 cp "$tmp/output.c" "$tmp/real/report/output.c"
 
+# A file left at the top of collector/ (a merge of a branch older than
+# the folders puts new files there).
+touch "$tmp/real/stray.c"
+expect fail 'stray.c: outside the folders' -- "$tmp/real"
+rm "$tmp/real/stray.c"
+
 # 2. A small tree with objects, laid out as the build lays them out
 #    (OBJ/<folder>/CMakeFiles/<target>.dir/<file>.o).
 mini=$tmp/mini

@@ -211,6 +211,75 @@ int sw_filter_expr(struct sw_filter *f, const char *expr, char *err,
 	return sw_filter_trace(f, expr, err, errlen);
 }
 
+/* strace's -U and -S names (src/count.c), plus min, max and avg. */
+static const struct {
+	const char *name;
+	enum sw_col col;
+} col_names[] = {
+	{"time", SW_COL_PCT},           {"time_percent", SW_COL_PCT},
+	{"time-percent", SW_COL_PCT},   {"time_total", SW_COL_TOTAL},
+	{"time-total", SW_COL_TOTAL},   {"total_time", SW_COL_TOTAL},
+	{"total-time", SW_COL_TOTAL},   {"min_time", SW_COL_MIN},
+	{"min-time", SW_COL_MIN},       {"shortest", SW_COL_MIN},
+	{"time_min", SW_COL_MIN},       {"time-min", SW_COL_MIN},
+	{"min", SW_COL_MIN},            {"longest", SW_COL_MAX},
+	{"max_time", SW_COL_MAX},       {"max-time", SW_COL_MAX},
+	{"time_max", SW_COL_MAX},       {"time-max", SW_COL_MAX},
+	{"max", SW_COL_MAX},            {"avg_time", SW_COL_AVG},
+	{"avg-time", SW_COL_AVG},       {"time_avg", SW_COL_AVG},
+	{"time-avg", SW_COL_AVG},       {"avg", SW_COL_AVG},
+	{"calls", SW_COL_CALLS},        {"count", SW_COL_CALLS},
+	{"error", SW_COL_ERRORS},       {"errors", SW_COL_ERRORS},
+	{"name", SW_COL_NAME},          {"syscall", SW_COL_NAME},
+	{"syscall_name", SW_COL_NAME},  {"syscall-name", SW_COL_NAME},
+	{"wall_total", SW_COL_WALL_TOTAL}, {"wall-total", SW_COL_WALL_TOTAL},
+	{"total_wall", SW_COL_WALL_TOTAL}, {"total-wall", SW_COL_WALL_TOTAL},
+	{"wall_min", SW_COL_WALL_MIN},  {"wall-min", SW_COL_WALL_MIN},
+	{"min_wall", SW_COL_WALL_MIN},  {"min-wall", SW_COL_WALL_MIN},
+	{"wall_max", SW_COL_WALL_MAX},  {"wall-max", SW_COL_WALL_MAX},
+	{"max_wall", SW_COL_WALL_MAX},  {"max-wall", SW_COL_WALL_MAX},
+	{"wall_avg", SW_COL_WALL_AVG},  {"wall-avg", SW_COL_WALL_AVG},
+	{"avg_wall", SW_COL_WALL_AVG},  {"avg-wall", SW_COL_WALL_AVG},
+	{"none", SW_COL_NONE},          {"nothing", SW_COL_NONE},
+};
+
+/* The sort key of each column (syswatch's wall time is its time). */
+static const enum sw_sort sort_of_col[SW_NCOLS] = {
+	[SW_COL_NONE] = SW_SORT_NONE,     [SW_COL_PCT] = SW_SORT_TIME,
+	[SW_COL_TOTAL] = SW_SORT_TIME,    [SW_COL_MIN] = SW_SORT_MIN,
+	[SW_COL_MAX] = SW_SORT_MAX,       [SW_COL_AVG] = SW_SORT_AVG,
+	[SW_COL_CALLS] = SW_SORT_CALLS,   [SW_COL_ERRORS] = SW_SORT_ERRORS,
+	[SW_COL_NAME] = SW_SORT_NAME,     [SW_COL_WALL_TOTAL] = SW_SORT_TIME,
+	[SW_COL_WALL_MIN] = SW_SORT_MIN,  [SW_COL_WALL_MAX] = SW_SORT_MAX,
+	[SW_COL_WALL_AVG] = SW_SORT_AVG,
+};
+
+const char *sw_col_name(size_t i)
+{
+	return i < sizeof(col_names) / sizeof(col_names[0]) ? col_names[i].name : NULL;
+}
+
+int sw_col_parse(const char *name, size_t len, enum sw_col *out)
+{
+	for (size_t i = 0; i < sizeof(col_names) / sizeof(col_names[0]); i++) {
+		if (strlen(col_names[i].name) == len &&
+		    strncmp(col_names[i].name, name, len) == 0) {
+			*out = col_names[i].col;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+int sw_sort_parse(const char *s, enum sw_sort *out)
+{
+	enum sw_col c;
+	if (sw_col_parse(s, strlen(s), &c) < 0)
+		return -EINVAL;
+	*out = sort_of_col[c];
+	return 0;
+}
+
 int sw_filter_columns(struct sw_filter *f, const char *list, char *err,
 		      size_t errlen)
 {
@@ -283,73 +352,4 @@ int sw_filter_shim_rows(const struct sw_filter *f, char *buf, size_t cap)
 		len += (size_t)w;
 	}
 	return 1;
-}
-
-/* strace's -U and -S names (src/count.c), plus min, max and avg. */
-static const struct {
-	const char *name;
-	enum sw_col col;
-} col_names[] = {
-	{"time", SW_COL_PCT},           {"time_percent", SW_COL_PCT},
-	{"time-percent", SW_COL_PCT},   {"time_total", SW_COL_TOTAL},
-	{"time-total", SW_COL_TOTAL},   {"total_time", SW_COL_TOTAL},
-	{"total-time", SW_COL_TOTAL},   {"min_time", SW_COL_MIN},
-	{"min-time", SW_COL_MIN},       {"shortest", SW_COL_MIN},
-	{"time_min", SW_COL_MIN},       {"time-min", SW_COL_MIN},
-	{"min", SW_COL_MIN},            {"longest", SW_COL_MAX},
-	{"max_time", SW_COL_MAX},       {"max-time", SW_COL_MAX},
-	{"time_max", SW_COL_MAX},       {"time-max", SW_COL_MAX},
-	{"max", SW_COL_MAX},            {"avg_time", SW_COL_AVG},
-	{"avg-time", SW_COL_AVG},       {"time_avg", SW_COL_AVG},
-	{"time-avg", SW_COL_AVG},       {"avg", SW_COL_AVG},
-	{"calls", SW_COL_CALLS},        {"count", SW_COL_CALLS},
-	{"error", SW_COL_ERRORS},       {"errors", SW_COL_ERRORS},
-	{"name", SW_COL_NAME},          {"syscall", SW_COL_NAME},
-	{"syscall_name", SW_COL_NAME},  {"syscall-name", SW_COL_NAME},
-	{"wall_total", SW_COL_WALL_TOTAL}, {"wall-total", SW_COL_WALL_TOTAL},
-	{"total_wall", SW_COL_WALL_TOTAL}, {"total-wall", SW_COL_WALL_TOTAL},
-	{"wall_min", SW_COL_WALL_MIN},  {"wall-min", SW_COL_WALL_MIN},
-	{"min_wall", SW_COL_WALL_MIN},  {"min-wall", SW_COL_WALL_MIN},
-	{"wall_max", SW_COL_WALL_MAX},  {"wall-max", SW_COL_WALL_MAX},
-	{"max_wall", SW_COL_WALL_MAX},  {"max-wall", SW_COL_WALL_MAX},
-	{"wall_avg", SW_COL_WALL_AVG},  {"wall-avg", SW_COL_WALL_AVG},
-	{"avg_wall", SW_COL_WALL_AVG},  {"avg-wall", SW_COL_WALL_AVG},
-	{"none", SW_COL_NONE},          {"nothing", SW_COL_NONE},
-};
-
-/* The sort key of each column (syswatch's wall time is its time). */
-static const enum sw_sort sort_of_col[SW_NCOLS] = {
-	[SW_COL_NONE] = SW_SORT_NONE,     [SW_COL_PCT] = SW_SORT_TIME,
-	[SW_COL_TOTAL] = SW_SORT_TIME,    [SW_COL_MIN] = SW_SORT_MIN,
-	[SW_COL_MAX] = SW_SORT_MAX,       [SW_COL_AVG] = SW_SORT_AVG,
-	[SW_COL_CALLS] = SW_SORT_CALLS,   [SW_COL_ERRORS] = SW_SORT_ERRORS,
-	[SW_COL_NAME] = SW_SORT_NAME,     [SW_COL_WALL_TOTAL] = SW_SORT_TIME,
-	[SW_COL_WALL_MIN] = SW_SORT_MIN,  [SW_COL_WALL_MAX] = SW_SORT_MAX,
-	[SW_COL_WALL_AVG] = SW_SORT_AVG,
-};
-
-const char *sw_col_name(size_t i)
-{
-	return i < sizeof(col_names) / sizeof(col_names[0]) ? col_names[i].name : NULL;
-}
-
-int sw_col_parse(const char *name, size_t len, enum sw_col *out)
-{
-	for (size_t i = 0; i < sizeof(col_names) / sizeof(col_names[0]); i++) {
-		if (strlen(col_names[i].name) == len &&
-		    strncmp(col_names[i].name, name, len) == 0) {
-			*out = col_names[i].col;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
-int sw_sort_parse(const char *s, enum sw_sort *out)
-{
-	enum sw_col c;
-	if (sw_col_parse(s, strlen(s), &c) < 0)
-		return -EINVAL;
-	*out = sort_of_col[c];
-	return 0;
 }
