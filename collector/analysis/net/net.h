@@ -4,10 +4,11 @@
  * May use: trace/, model/, util/ (collector/layers.txt).
  */
 /*
- * net.h - the --net report: the peers a program talked to (connect
- * latency and errors, bytes each way, time waiting to receive) and its DNS
- * lookups (getaddrinfo: node, latency, failures by EAI name). Addresses
- * and error names as text are util/net_addr.h's.
+ * net.h - socket addresses as text, and the --net report: the peers a
+ * program talked to (connect latency and errors, bytes each way, time
+ * waiting to receive) and its DNS lookups (getaddrinfo: node, latency,
+ * failures by EAI name).
+ * (The addresses as text are util/net_addr.h's, included here.)
  *
  * Peers come from the events (evtrace.h): each event's `peer` is the
  * address its connect/bind/sendto recorded, or the one behind its socket
