@@ -94,17 +94,22 @@ test-tsan: deps
 bench: build
 	bench/run.sh $(BUILD)
 
-# Static checks: cppcheck over the shim and the collector (the X-macro
-# expansions of the call table are beyond its preprocessor), then
+# Static checks: the collector's folders (tests/check_layers.sh: no upward
+# include, no circle), cppcheck over the shim and the collector (the
+# X-macro expansions of the call table are beyond its preprocessor), then
 # clang-tidy (.clang-tidy says which checks, and why some are off).
+# The collector's folders (collector/layers.txt says which may use which).
+COLLECTOR_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard collector/*/*.[ch] collector/analysis/*/*.[ch]))))
+
 lint: build tidy
+	tests/check_layers.sh collector $(BUILD)/collector
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
-	  --std=c11 -I include -I preload -I collector -I $(BUILD)/proto \
+	  --std=c11 -I include -I preload $(addprefix -I ,$(COLLECTOR_DIRS)) -I $(BUILD)/proto \
 	  --suppress=missingIncludeSystem --suppress=unknownMacro:preload/wrap_lock.c \
 	  preload collector
 
 tidy: build
-	clang-tidy -p $(BUILD) --quiet preload/*.c collector/*.c
+	clang-tidy -p $(BUILD) --quiet preload/*.c $(addsuffix /*.c,$(COLLECTOR_DIRS))
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD)

@@ -11,6 +11,15 @@ sw_add_test(test_mounts SOURCES test_mounts.c LIBS swcollect)
 sw_add_test(test_export SOURCES test_export.c export_scenario.c LIBS swcollect)
 sw_add_test(test_net SOURCES test_net.c LIBS swcollect)
 sw_add_test(test_tsc_ref SOURCES test_tsc_ref.c LIBS swcollect)
+# The collector's folders keep to collector/layers.txt: no upward include,
+# no private header used outside its folder, no circle between object
+# files; and the checker itself fails on planted faults.
+add_test(NAME check_layers COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/check_layers.sh
+         ${CMAKE_SOURCE_DIR}/collector ${CMAKE_BINARY_DIR}/collector)
+add_test(NAME test_check_layers COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/test_check_layers.sh
+         ${CMAKE_SOURCE_DIR})
+set_tests_properties(check_layers test_check_layers PROPERTIES LABELS "unit;layers"
+  ENVIRONMENT "CC=${CMAKE_C_COMPILER}")
 # The HTML timeline rendered by headless Chromium (skipped without it).
 add_executable(export_fixture export_fixture.c export_scenario.c)
 target_include_directories(export_fixture PRIVATE ${CMAKE_SOURCE_DIR}/include)

@@ -8,14 +8,14 @@ if(TARGET swcollect)
 endif()
 
 # The ring under ThreadSanitizer: producer (preload/ring.h) and consumer
-# (collector/drain.c) compiled with -fsanitize=thread into one program, so
+# (collector/engine/drain.c) compiled with -fsanitize=thread into one program, so
 # a race on head, tail or the bytes fails the run (tests/tsan_ring.c).
 if(SYSWATCH_TSAN)
   set_source_files_properties(${SW_PROTO_OUT}/syswatch.pb-c.c PROPERTIES GENERATED TRUE)
   add_executable(tsan_ring ${CMAKE_CURRENT_SOURCE_DIR}/tsan_ring.c
-                 ${CMAKE_SOURCE_DIR}/collector/drain.c ${SW_PROTO_OUT}/syswatch.pb-c.c)
+                 ${CMAKE_SOURCE_DIR}/collector/engine/drain.c ${SW_PROTO_OUT}/syswatch.pb-c.c)
   target_include_directories(tsan_ring PRIVATE ${CMAKE_SOURCE_DIR}/include ${CMAKE_SOURCE_DIR}
-                             ${CMAKE_SOURCE_DIR}/collector ${SW_PROTO_OUT} ${PROTOBUFC_INCLUDE_DIRS})
+                             ${CMAKE_SOURCE_DIR}/collector/engine ${SW_PROTO_OUT} ${PROTOBUFC_INCLUDE_DIRS})
   target_compile_options(tsan_ring PRIVATE -fsanitize=thread -g -O1)
   target_link_options(tsan_ring PRIVATE -fsanitize=thread)
   target_link_libraries(tsan_ring PRIVATE ${PROTOBUFC_LINK_LIBRARIES} pthread)

@@ -1,6 +1,6 @@
 /*
  * test_ring.c - the event ring, producer (preload/ring.h) against consumer
- * (collector/drain.c): records that wrap the end, a full ring dropping and
+ * (collector/engine/drain.c): records that wrap the end, a full ring dropping and
  * counting, and a producer and consumer racing on separate threads. The
  * last test also runs the real shim with a tiny ring and no collector, and
  * checks that counters stay exact while events are dropped and counted.
@@ -18,7 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "collector/drain.h"
+#include "drain.h"
 #include "preload/encode.h"
 #include "preload/ring.h"
 #include "syswatch/abi.h"

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collector/evtrace.h"
-#include "collector/model.h"
-#include "collector/verdicts.h"
+#include "evtrace.h"
+#include "model.h"
+#include "verdicts.h"
 #include "syswatch/calls.h"
 #include "syswatch/rows.h"
 

@@ -1,6 +1,6 @@
 /*
  * tsan_ring.c - the ring's producer (preload/ring.h) and consumer
- * (collector/drain.c) racing on two threads, built with ThreadSanitizer
+ * (collector/engine/drain.c) racing on two threads, built with ThreadSanitizer
  * (make test-tsan). A plain program rather than a Criterion test: Criterion's
  * runner cannot set up its shared arena inside TSan's address layout.
  * Exit 0 when every record came back intact and in order, or was refused
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collector/drain.h"
+#include "drain.h"
 #include "preload/encode.h"
 #include "preload/ring.h"
 #include "syswatch/abi.h"

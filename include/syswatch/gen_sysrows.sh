@@ -9,7 +9,7 @@
 # rest become rows here, appended after the hand rows (row ids are ABI:
 # new rows only ever go at the end). The class is a coarse guess from the
 # name, used for timeline colours and verdict groups only; the -e trace=
-# classes come from strace's own table (collector/sel_classes.c).
+# classes come from strace's own table (collector/report/sel_classes.c).
 set -eu
 hdr=${1:-/usr/include/x86_64-linux-gnu/asm/unistd_64.h}
 hand=$(sed -n 's/^[[:space:]]*X(\([a-z0-9_]*\), "[^"]*", SW_CLASS_.*/\1/p' rows.h)
